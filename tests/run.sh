@@ -43,8 +43,9 @@ for build in "$@"; do
 		"$t" >"$out" 2>&1
 		rc=$?
 		tally "[$name unit/$(basename "$t")]" <"$out"
-		grep -q '^1\.\.' "$out" && [ $rc -eq 0 -o $rc -eq 1 ] ||
+		if ! grep -q '^1\.\.' "$out" || [ $rc -gt 1 ]; then
 			crashed "[$name]" "unit/$(basename "$t")" "$rc"
+		fi
 		rm -f "$out"
 	done
 	for f in tests/*.bats; do
@@ -53,8 +54,9 @@ for build in "$@"; do
 		BP_BUILD=$(cd "$build" && pwd) bats --tap "$f" >"$out" 2>&1
 		rc=$?
 		tally "[$name $(basename "$f")]" <"$out"
-		grep -q '^1\.\.' "$out" && [ $rc -eq 0 -o $rc -eq 1 ] ||
+		if ! grep -q '^1\.\.' "$out" || [ $rc -gt 1 ]; then
 			crashed "[$name]" "$(basename "$f")" "$rc"
+		fi
 		rm -f "$out"
 	done
 done

@@ -30,7 +30,7 @@ fi
 echo "benchpipe: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086 # $missing is a word list on purpose
-apt-get update -q >&2 && apt-get install -y -q --no-install-recommends $missing >&2 || {
+if ! { apt-get update -q && apt-get install -y -q --no-install-recommends $missing; } >&2; then
 	echo "benchpipe: apt-get failed; the missing packages are:$missing" >&2
 	exit 2
-}
+fi
