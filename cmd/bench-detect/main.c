@@ -16,11 +16,12 @@
 #include "timeutil.h"
 
 static const char usage[] =
-"usage: bench-detect [-p] [-l KEY=VALUE]... [-o FILE]\n"
+"usage: bench-detect [-p] [-l KEY=VALUE] ... [-o FILE]\n"
 "       bench-detect --check\n"
 "       bench-detect --backends\n";
 
 static const char help[] =
+"\n"
 "Describe this machine as one NDJSON host record.\n"
 "\n"
 "  -b, --backends         print the available backends, one per line\n"
@@ -129,6 +130,7 @@ main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
+			cJSON_Delete(labels);
 			return BP_EXIT_OK;
 		case 'l':
 			add_label(labels, optarg);
@@ -141,9 +143,11 @@ main(int argc, char **argv)
 			break;
 		case 'V':
 			bp_print_version();
+			cJSON_Delete(labels);
 			return BP_EXIT_OK;
 		default:
 			fputs(usage, stderr);
+			cJSON_Delete(labels);
 			return BP_EXIT_USAGE;
 		}
 	}
