@@ -113,7 +113,7 @@ $(CUDA_MOD): $(CUDA_SRC) lib/bp_cuda_module.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  NVCC    $@')
 	$(Q)$(NVCC) $(NVCCFLAGS) -Ilib -shared -Xcompiler -fPIC -o $@ \
-		$(CUDA_SRC) -lcublas
+		$(CUDA_SRC) -lcublas -Xlinker -rpath,$(dir $(NVCC))../lib64
 endif
 endif
 
