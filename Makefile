@@ -22,9 +22,9 @@ BUILD   ?= build
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = libcjson hwloc openblas zlib
+PKGS     = libcjson hwloc openblas zlib libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lhwloc -lopenblas -lz)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lhwloc -lopenblas -lz -lcurl)
 COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 override CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) \
@@ -68,9 +68,9 @@ MAN7      = $(wildcard share/man/man7/*.7)
 # Debian packages: what builds, what the pipeline uses at run time, what
 # only the tests need.  `deps` needs nothing but sh and dpkg-query.
 DEB_BUILD = build-essential pkg-config libcjson-dev libhwloc-dev \
-	libopenblas-dev zlib1g-dev
+	libopenblas-dev zlib1g-dev libcurl4-openssl-dev
 DEB_RUN   = jq gnuplot-nox dataset-fashion-mnist
-DEB_TEST  = bats python3-numpy python3-scipy clang mandoc shellcheck zsh fish
+DEB_TEST  = bats python3-numpy python3-scipy clang mandoc shellcheck chromium zsh fish
 
 .PHONY: all check check-build demo bench install uninstall clean deps \
 	deps-test lint cuda-status
@@ -109,7 +109,7 @@ ifneq ($(NVCC),)
 ifneq ($(CUDA_SRC),)
 all: $(CUDA_MOD)
 cuda-status: $(CUDA_MOD)
-$(CUDA_MOD): $(CUDA_SRC) lib/bp_cuda_module.h
+$(CUDA_MOD): $(CUDA_SRC) $(wildcard lib/cuda/*.h) lib/bp_cuda_module.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  NVCC    $@')
 	$(Q)$(NVCC) $(NVCCFLAGS) -Ilib -shared -Xcompiler -fPIC -o $@ \
@@ -139,6 +139,13 @@ check: deps-test
 	$(Q)sh tests/run.sh $(BUILD) $(BUILD)-asan
 
 check-build: all
+
+# examples/slurm on a one-node Slurm cluster on localhost (its daemons run
+# as root from a temporary folder); not part of check.
+.PHONY: check-slurm
+check-slurm: deps-test all
+	$(Q)sh share/benchpipe/deps.sh slurm-wlm munge
+	$(Q)BP_BUILD=$(abspath $(BUILD)) bats tests/slurm/examples-slurm.bats
 
 # clang -Werror over every C file, mandoc and shellcheck: tests/run.sh runs
 # this as one of its tests.

@@ -1,0 +1,389 @@
+#!/usr/bin/env bats
+# bench-fmt: every format byte for byte on one fixture set (hosts with and
+# without GPUs, every error type, every verdict, single-sample groups, and
+# names full of HTML, Markdown and Unicode), the failure paths, the files
+# --output-dir writes, and the HTML in a real browser.
+
+load helper
+
+IN="$BP_GOLDEN/bench-fmt/report.in"
+EMPTY="$BP_GOLDEN/bench-fmt/empty.in"
+
+# A report with charts, deterministic: the same every run.
+html_with_charts() {
+	SOURCE_DATE_EPOCH=1795000000 bench-fmt -f html "$@" "$IN"
+}
+
+need_gnuplot() {
+	command -v gnuplot >/dev/null || skip "gnuplot is not installed (Debian: gnuplot-nox)"
+}
+
+@test "bench-fmt -f md matches its golden file" {
+	GOLDEN=bench-fmt/report-md golden bench-fmt -T "$IN"
+}
+
+@test "bench-fmt -f html without charts matches its golden file" {
+	GOLDEN=bench-fmt/report-html golden bench-fmt -T -f html --no-charts "$IN"
+}
+
+@test "bench-fmt -f csv matches its golden file" {
+	GOLDEN=bench-fmt/report-csv golden bench-fmt -f csv "$IN"
+}
+
+@test "bench-fmt -f tsv -k result matches its golden file" {
+	GOLDEN=bench-fmt/report-tsv golden bench-fmt -f tsv -k result "$IN"
+}
+
+@test "bench-fmt -f json matches its golden file" {
+	GOLDEN=bench-fmt/report-json golden bench-fmt -T -f json "$IN"
+}
+
+@test "bench-fmt -f text matches its golden file" {
+	GOLDEN=bench-fmt/report-text golden bench-fmt -T -f text "$IN"
+}
+
+@test "bench-fmt -f gnuplot matches its golden file for every chart" {
+	for c in heatmap scaling latency trend regressions; do
+		GOLDEN=bench-fmt/report-gnuplot-$c golden bench-fmt -f gnuplot -c "$c" "$IN"
+	done
+}
+
+@test "bench-fmt on empty input writes a report that says there is nothing" {
+	for f in md html text json; do
+		GOLDEN=bench-fmt/empty-$f golden bench-fmt -T -f "$f" --no-charts "$EMPTY"
+	done
+	run -0 bench-fmt -T "$EMPTY"
+	[[ "$output" == *"Nothing to report: the input holds no records."* ]]
+	run -0 bench-fmt -f csv "$EMPTY"
+	[ -z "$output" ]
+	run -0 bench-fmt -f gnuplot -c heatmap "$EMPTY"
+	[[ "$output" == *"Nothing to plot"* ]]
+}
+
+@test "bench-fmt reads standard input and several files in order" {
+	head -3 "$IN" >a.ndjson
+	tail -n +4 "$IN" >b.ndjson
+	bench-fmt -T a.ndjson b.ndjson >two.md
+	bench-fmt -T <"$IN" >stdin.md
+	cmp two.md "$BP_GOLDEN/bench-fmt/report-md.out"
+	cmp stdin.md two.md
+}
+
+@test "bench-fmt output is byte-identical across runs, charts included" {
+	need_gnuplot
+	html_with_charts >a.html
+	html_with_charts >b.html
+	cmp a.html b.html
+	grep -q 'Generated 2026-11-18 11:06 UTC by bench-fmt' a.html
+	for f in md json text; do
+		SOURCE_DATE_EPOCH=1795000000 bench-fmt -f $f "$IN" >a.$f
+		SOURCE_DATE_EPOCH=1795000000 bench-fmt -f $f "$IN" >b.$f
+		cmp a.$f b.$f
+	done
+	grep -q '"generated_at": "2026-11-18T11:06:40.000Z"' a.json
+}
+
+@test "bench-fmt -T leaves the time out and SOURCE_DATE_EPOCH sets it" {
+	run -0 bench-fmt -T "$IN"
+	[[ "$output" != *Generated* ]]
+	SOURCE_DATE_EPOCH=0 run -0 bench-fmt "$IN"
+	[[ "$output" == *"Generated 1970-01-01 00:00 UTC by bench-fmt"* ]]
+}
+
+@test "bench-fmt -f html draws every chart with gnuplot as inline SVG" {
+	need_gnuplot
+	html_with_charts >r.html
+	[ "$(grep -c '<figure class="chart">' r.html)" -eq 8 ]
+	[ "$(grep -c '<svg ' r.html)" -eq 8 ]
+	! grep -q 'Chart not drawn' r.html
+	# self-contained: nothing to fetch
+	! grep -Eq '(src|href)="(https?:)?//' r.html
+	# every id once, although eight charts came from one gnuplot
+	[ -z "$(grep -o ' id=.[^"'"'"']*' r.html | sort | uniq -d)" ]
+}
+
+@test "bench-fmt -f html without gnuplot says so and keeps its tables" {
+	BENCHPIPE_GNUPLOT=/nonexistent/gnuplot run -0 bench-fmt -T -f html "$IN"
+	[[ "$output" == *"Charts are not shown: gnuplot could not be run"* ]]
+	[[ "$output" != *"<svg "* ]]
+	[ "$(grep -c '<table' <<<"$output")" -ge 10 ]
+}
+
+@test "bench-fmt gives up on a gnuplot that hangs and says which chart" {
+	printf '#!/bin/sh\nsleep 30\n' >hang
+	chmod +x hang
+	BENCHPIPE_GNUPLOT=./hang run -0 bench-fmt -T -f html --chart-timeout 0.2 "$IN"
+	[[ "$output" == *"Chart not drawn:</strong> gnuplot did not finish within 0.2 s"* ]]
+}
+
+@test "bench-fmt reports gnuplot's own error under the chart" {
+	printf '#!/bin/sh\ncat >/dev/null\necho "line 3: undefined variable: <x>" >&2\nexit 1\n' >bad
+	chmod +x bad
+	BENCHPIPE_GNUPLOT=./bad run -0 bench-fmt -T -f html "$IN"
+	[[ "$output" == *"gnuplot failed: line 3: undefined variable: &lt;x&gt;"* ]]
+}
+
+@test "bench-fmt escapes names and stderr in HTML: nothing injected" {
+	run -0 bench-fmt -T -f html --no-charts "$IN"
+	[ "$(grep -c '<script' <<<"$output")" -eq 1 ]
+	[[ "$output" != *"<b>x</b>"* ]]
+	[[ "$output" != *"</details><script>"* ]]
+	[[ "$output" == *"bert&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|ü模型"* ]]
+	# the ANSI colours of a stderr tail are dropped, not passed on
+	[[ "$output" != *$'\e'* ]]
+}
+
+@test "bench-fmt escapes names in Markdown: tables keep their columns" {
+	run -0 bench-fmt -T "$IN"
+	[[ "$output" == *'| bert\<script\>alert("x")\</script\>\|ü模型 |'* ]]
+	# outside fenced code, no tag survives unescaped
+	! awk '/^```/ { fence = !fence; next } !fence' <<<"$output" | grep -q '[^\\]<script>'
+	# every row of a table has as many unescaped pipes as its header
+	awk '/^\| / { line = $0; gsub(/\\\|/, "", line); n = gsub(/\|/, "", line)
+		if (!inside) { want = n; inside = 1 } else if (n != want) { print NR": "$0; bad = 1 } next }
+		{ inside = 0 } END { exit bad }' <<<"$output"
+}
+
+@test "bench-fmt never runs a command found in a name (gnuplot backquotes)" {
+	need_gnuplot
+	sed 's/"model":"gemm"/"model":"`touch pwned` $(touch pwned2)"/' "$IN" >evil.ndjson
+	run -0 bench-fmt -T -f html evil.ndjson
+	[ ! -e pwned ] && [ ! -e pwned2 ]
+	bench-fmt -f gnuplot -c scaling evil.ndjson | gnuplot >/dev/null
+	[ ! -e pwned ] && [ ! -e pwned2 ]
+}
+
+@test "bench-fmt HTML allows only its own script, by hash" {
+	run -0 bench-fmt -T -f html --no-charts "$IN"
+	want=$(sed -n "s/.*script-src 'sha256-\([^']*\)'.*/\1/p" <<<"$output")
+	got=$(awk '/^<script>/ { s = 1; sub(/^<script>/, "") } s { print } /<\/script>$/ { s = 0 }' \
+		<<<"$output" | sed 's,</script>$,,' | head -c -1 | sha256sum | cut -d' ' -f1 |
+		xxd -r -p | base64)
+	[ -n "$want" ] && [ "$want" = "$got" ]
+}
+
+@test "bench-fmt -f text shows control characters as ? and aligns columns" {
+	run -0 bench-fmt -T -f text "$IN"
+	[[ "$output" != *$'\e'* ]]
+	[[ "$output" == *"FAILED: oom"* ]]
+	header=$(sed -n 3p <<<"$output")
+	[[ "$header" == "MODEL"*"STATUS" ]]
+}
+
+@test "bench-fmt -f csv reads back with the same columns on every row" {
+	bench-fmt -f csv -k result "$IN" >r.csv
+	"$BP_PY" - r.csv <<-'EOF'
+	import csv, sys
+	rows = list(csv.reader(open(sys.argv[1], newline="")))
+	assert len(rows) == 31, len(rows)
+	assert all(len(r) == len(rows[0]) for r in rows)
+	head = rows[0]
+	assert head[:3] == ["kind", "schema", "ts"], head[:3]
+	model = head.index("model")
+	assert 'bert<script>alert("x")</script>|ü模型' in [r[model] for r in rows]
+	EOF
+	head -1 r.csv | grep -q $'\r$'
+	tail -1 r.csv | grep -q $'\r$'
+}
+
+@test "bench-fmt -f csv guards cells a spreadsheet would run as formulas" {
+	echo '{"kind":"result","model":"=HYPERLINK(\"x\")","backend":"-cpu","params":{"n":-1}}' >f.ndjson
+	run -0 bench-fmt -f csv f.ndjson
+	[[ "${lines[1]}" == *"\"'=HYPERLINK(\"\"x\"\")\""* ]]
+	[[ "${lines[1]}" == *"'-cpu"* ]]
+	[[ "${lines[1]}" == *",-1"* ]]
+}
+
+@test "bench-fmt -f csv -k sample writes a row per sample" {
+	run -0 bench-fmt -f csv -k sample "$IN"
+	[ "${#lines[@]}" -eq 204 ]
+	run -0 bench-fmt -f csv -k nothing "$IN"
+	[ "$output" = "bench-fmt: no nothing records in the input" ]
+}
+
+@test "bench-fmt -f gnuplot scripts draw with gnuplot on every terminal" {
+	need_gnuplot
+	for c in heatmap scaling latency trend regressions; do
+		bench-fmt -f gnuplot -c $c "$IN" | gnuplot >$c.svg
+		grep -q '<svg' $c.svg
+	done
+	bench-fmt -f gnuplot -c scaling -t png "$IN" | gnuplot >s.png
+	[ "$(head -c 4 s.png | tail -c 3)" = PNG ]
+	bench-fmt -f gnuplot -c heatmap -t pdfcairo "$IN" | gnuplot >h.pdf
+	[ "$(head -c 4 h.pdf)" = %PDF ]
+}
+
+@test "bench-fmt names an invalid line by file and line and exits 2" {
+	{ head -2 "$IN"; echo '{"kind":"result",'; } >bad.ndjson
+	run -2 bench-fmt bad.ndjson
+	[[ "$output" == "bench-fmt: bad.ndjson:3: invalid JSON: "* ]]
+	echo '{"kind":"sample","latency_ms":"fast"}' >s.ndjson
+	run -2 bench-fmt s.ndjson
+	[ "$output" = 'bench-fmt: s.ndjson:1: sample: "latency_ms" is not a number' ]
+	echo '{"kind":"result","status":3}' >r.ndjson
+	run -2 bench-fmt r.ndjson
+	[ "$output" = 'bench-fmt: r.ndjson:1: result: "status" is not a string' ]
+}
+
+@test "bench-fmt --lenient skips invalid lines and counts them" {
+	{ echo 'not json'; cat "$IN"; } >bad.ndjson
+	run -0 --separate-stderr bench-fmt -T --lenient bad.ndjson
+	[ "$stderr" = "bench-fmt: skipped 1 invalid line" ]
+	[ "$output" = "$(cat "$BP_GOLDEN/bench-fmt/report-md.out")" ]
+}
+
+@test "bench-fmt reports a missing input file and exits 2" {
+	run -2 bench-fmt nosuch.ndjson
+	[ "$output" = "bench-fmt: nosuch.ndjson: No such file or directory" ]
+}
+
+@test "bench-fmt rejects unknown formats, charts and misplaced options" {
+	run -2 bench-fmt -f pdf "$IN"
+	[ "${lines[0]}" = "bench-fmt: unknown format 'pdf' (md, html, csv, tsv, json, text, gnuplot)" ]
+	[ "${lines[1]}" = "Try 'bench-fmt --help'." ] || [[ "${lines[1]}" == *help* ]]
+	run -2 bench-fmt -f gnuplot "$IN"
+	[[ "${lines[0]}" == "bench-fmt: -f gnuplot needs --chart"* ]]
+	run -2 bench-fmt -f gnuplot -c pie "$IN"
+	[[ "${lines[0]}" == "bench-fmt: unknown chart 'pie'"* ]]
+	run -2 bench-fmt -f gnuplot -c trend -t jpeg "$IN"
+	[[ "${lines[0]}" == "bench-fmt: unknown terminal 'jpeg'"* ]]
+	run -2 bench-fmt -k stat "$IN"
+	[ "${lines[0]}" = "bench-fmt: --kind is for -f csv and -f tsv" ]
+	run -2 bench-fmt -c heatmap "$IN"
+	[ "${lines[0]}" = "bench-fmt: --chart and --terminal are for -f gnuplot" ]
+	run -2 bench-fmt -o a.md -d dir "$IN"
+	[ "${lines[0]}" = "bench-fmt: --output and --output-dir exclude each other" ]
+	run -2 bench-fmt -n x.md "$IN"
+	[ "${lines[0]}" = "bench-fmt: --name needs --output-dir" ]
+	run -2 bench-fmt --chart-timeout soon -f html "$IN"
+	[[ "${lines[0]}" == "bench-fmt: --chart-timeout 'soon' is not a number of seconds" ]]
+	run -2 bench-fmt --bogus
+	[[ "$output" == *"usage: bench-fmt"* ]]
+}
+
+@test "bench-fmt reports a full disk and exits 2" {
+	run -2 sh -c 'bench-fmt -T "$1" >/dev/full' sh "$IN"
+	[ "$output" = "bench-fmt: stdout: No space left on device" ]
+}
+
+@test "bench-fmt reports an output directory it cannot create" {
+	touch file
+	run -2 bench-fmt -d file/reports "$IN"
+	[ "$output" = "bench-fmt: file/reports: Not a directory" ]
+	run -2 bench-fmt -o nodir/report.md "$IN"
+	[ "$output" = "bench-fmt: nodir/report.md: No such file or directory" ]
+	if [ "$(id -u)" -ne 0 ]; then
+		mkdir ro && chmod 555 ro
+		run -2 bench-fmt -d ro/reports "$IN"
+		[ "$output" = "bench-fmt: ro/reports: Permission denied" ]
+	fi
+}
+
+@test "bench-fmt -o writes the report whole and picks the format from the extension" {
+	bench-fmt -T -o report.html --no-charts "$IN"
+	cmp report.html "$BP_GOLDEN/bench-fmt/report-html.out"
+	bench-fmt -T -o report.md "$IN"
+	cmp report.md "$BP_GOLDEN/bench-fmt/report-md.out"
+	[ "$(ls -A | wc -l)" -eq 2 ]
+}
+
+@test "bench-fmt --output-dir names the file, links latest and prints the path" {
+	SOURCE_DATE_EPOCH=1795000000 run -0 --separate-stderr bench-fmt -d out "$IN"
+	[ -z "$output" ]
+	[ "$stderr" = out/multi_multi_201_samples_20261118_110640.md ]
+	[ -f "$stderr" ]
+	[ "$(readlink out/latest.md)" = "$(basename "$stderr")" ]
+	SOURCE_DATE_EPOCH=1795000000 run -0 --separate-stderr \
+		bench-fmt -f html --no-charts -d out -n '{model}-{backend}-{date}.{ext}' "$IN"
+	[ "$stderr" = "out/multi-multi-2026-11-18.html" ]
+	[ "$(readlink out/latest.html)" = multi-multi-2026-11-18.html ]
+	# no temporary files left behind
+	[ "$(ls -A out | wc -l)" -eq 4 ]
+}
+
+@test "bench-fmt --name fills placeholders from the records, safely" {
+	grep '"model":"gemm"' "$IN" >gemm.ndjson
+	grep '"kind":"host"' "$IN" >>gemm.ndjson
+	SOURCE_DATE_EPOCH=0 run -0 --separate-stderr bench-fmt -d o \
+		-n '{model}_{device}_{backend}_{scenario}_{samples}_{timestamp}.{ext}' gemm.ndjson
+	[ "$stderr" = "o/gemm_multi_multi_none_48_19700101_000000.md" ]
+	grep '"backend":"cuda"' gemm.ndjson >cuda.ndjson
+	grep '"kind":"host"' "$IN" >>cuda.ndjson
+	SOURCE_DATE_EPOCH=0 run -0 --separate-stderr bench-fmt -d o -n '{device}.{ext}' cuda.ndjson
+	[ "$stderr" = "o/NVIDIA-H100-80GB-HBM3.md" ]
+	run -2 bench-fmt -d o -n '{colour}.md' "$IN"
+	[ "${lines[0]}" = "bench-fmt: --name: unknown placeholder '{colour}'" ]
+	run -2 bench-fmt -d o -n 'a/b.md' "$IN"
+	[ "${lines[0]}" = "bench-fmt: --name 'a/b.md' is not a file name" ]
+}
+
+@test "bench-fmt names scenario reports as MLPerf does" {
+	echo '{"kind":"result","model":"tinylm","backend":"cpu","status":"ok","scenario":{"name":"server"},"metrics":{"latency_ms":{"n":100,"p50":2}}}' >s.ndjson
+	SOURCE_DATE_EPOCH=0 run -0 --separate-stderr bench-fmt -d o s.ndjson
+	[ "$stderr" = "o/MLPerf_server_unknown_100_samples_19700101_000000.md" ]
+}
+
+@test "bench-fmt prefers stat records, then samples, then result summaries" {
+	run -0 bench-fmt -T -f json "$IN"
+	jq -e '[.configurations[] | select(.model == "resnet50" and .backend == "cuda" and .params.batch == 32)][0] | .source == "stat" and .runs == 3 and .n == 36' <<<"$output"
+	jq -e '[.configurations[] | select(.model == "tokenizer")][0] | .source == "samples" and .n == 30' <<<"$output"
+	jq -e '[.configurations[] | select(.model == "gemm" and .host_id == "c0ffee000001")] | all(.source == "result")' <<<"$output"
+	jq -e '.diffs[0].severity == "critical" and .diffs[1].severity == "major" and .diffs[-1].verdict == "unchanged"' <<<"$output"
+	jq -e '.summary.runs == {"ok": 21, "failed": 7, "skipped": 1, "interrupted": 1}' <<<"$output"
+	jq -e '[.failures[] | .error.type // "none"] | sort == ["crash","execution_error","none","oom","parse_error","spawn_error","timeout","unsupported","wrong_result"]' <<<"$output"
+}
+
+@test "bench-fmt renders the HTML report in a real browser" {
+	command -v chromium >/dev/null || skip "chromium is not installed (Debian: chromium)"
+	need_gnuplot
+	html_with_charts >report.html
+	flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+		--disable-background-networking --disable-component-update --disable-sync
+		--user-data-dir="$BATS_TEST_TMPDIR/chromium" --enable-logging=stderr --v=0
+		--hide-scrollbars --window-size=1280,2400)
+	# 3>&-: chromium's helpers outlive it and must not hold bats's fd 3
+	timeout 120 chromium "${flags[@]}" --dump-dom "file://$PWD/report.html" \
+		>dom.html 2>console.log 3>&-
+	timeout 120 chromium "${flags[@]}" --screenshot="$PWD/report.png" \
+		"file://$PWD/report.html" >/dev/null 2>>console.log 3>&-
+	# no console message at all: no error, no CSP violation, no exception
+	! grep 'CONSOLE' console.log
+	# the script ran: sort buttons and the filter bar are in the DOM
+	[ "$(grep -o 'class="sort"' dom.html | wc -l)" -ge 60 ]
+	grep -q 'class="filters"' dom.html
+	[ "$(grep -c '<svg ' dom.html)" -eq 8 ]
+	# a screenshot of a page with something on it, not a blank one
+	[ "$(stat -c %s report.png)" -gt 100000 ]
+}
+
+@test "bench-fmt summarises many samples into a small report" {
+	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "{\"kind\":\"sample\",\"run_id\":\"r%d\",\"model\":\"m%d\",\"backend\":\"cpu\",\"params\":{\"batch\":%d},\"latency_ms\":%d.5,\"items\":4}\n", i % 20, i % 4, 2 ^ (i % 5), 1 + i % 97 }' >many.ndjson
+	run -0 bench-fmt -T -f html many.ndjson
+	[[ "$output" == *"200,000"* ]]
+	[ "${#output}" -lt 400000 ]
+}
+
+@test "bench-fmt man page examples run" {
+	need_gnuplot
+	cp "$IN" results.ndjson
+	sed -n '/^\.Bd -literal/,/^\.Ed/p' "$BP_SRC/share/man/man1/bench-fmt.1" |
+		grep -v '^\.' >examples.sh
+	while read -r line; do
+		case $line in
+		bench-run*)
+			command -v bench-run >/dev/null && command -v bench-agg >/dev/null ||
+				continue ;;
+		esac
+		sh -ec "$line" >/dev/null || { echo "failed: $line"; false; }
+	done <examples.sh
+	[ -s report.html ] && [ -L reports/latest.md ] && [ -s scaling.svg ]
+	[ "$(wc -l <samples.csv)" -eq 204 ]
+}
+
+@test "bench-fmt --help and --version" {
+	run -0 bench-fmt --help
+	[[ "${lines[0]}" == "usage: bench-fmt"* ]]
+	[[ "$output" == *"--output-dir"* ]]
+	run -0 bench-fmt --version
+	[[ "$output" =~ ^bench-fmt\ \(benchpipe\)\ [0-9]+\.[0-9]+\.[0-9]+ ]]
+}
