@@ -18,7 +18,7 @@
 
 #include "cli.h"
 #include "detect.h"
-#include "id.h"
+#include "hostid.h"
 #include "json.h"
 #include "nvml.h"
 #include "sysfile.h"
@@ -104,20 +104,11 @@ detect_software(cJSON *host)
 void
 detect_host_id(cJSON *host)
 {
-	char buf[128], id[BP_ID_LEN];
-	const char *s;
-	uint64_t h = BP_HASH_INIT;
+	char id[BP_HOST_ID_LEN];
 
-	/* machine-id is the system's own stable identity; the hostname and
-	 * CPU separate clones of one image */
-	if (bp_sysfile_read("/etc/machine-id", buf, sizeof buf) > 0)
-		h = bp_hash_str(h, buf);
-	if ((s = bp_json_str(host, "hostname")))
-		h = bp_hash_str(h, s);
-	if ((s = bp_json_str(host, "cpu.model")))
-		h = bp_hash_str(h, s);
-	bp_id_format(id, h);
-	id[12] = '\0';
+	/* lib/hostid.c: bench-run computes the same id for its records */
+	bp_host_id(id, bp_json_str(host, "hostname"),
+	    bp_json_str(host, "cpu.model"));
 	cJSON_SetValuestring(cJSON_GetObjectItem(host, "host_id"), id);
 }
 

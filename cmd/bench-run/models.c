@@ -6,7 +6,13 @@
 
 #include "model.h"
 
+extern const struct model model_gemm, model_membw, model_mlp, model_tinylm;
+
 const struct model *const models[] = {
+	&model_gemm,
+	&model_membw,
+	&model_mlp,
+	&model_tinylm,
 	NULL,
 };
 
