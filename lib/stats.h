@@ -17,7 +17,8 @@ struct bp_vec {
 void bp_vec_push(struct bp_vec *x, double v);
 void bp_vec_free(struct bp_vec *x);
 
-/* Sorts ascending (NaN never enters: callers filter non-finite values). */
+/* Sorts ascending (NaN never enters: callers filter non-finite values).
+ * Large arrays go by radix, so ten million values sort in a blink. */
 void bp_stats_sort(double *x, size_t n);
 /*
  * The q-quantile (0 <= q <= 1) of sorted x by linear interpolation between
@@ -25,8 +26,35 @@ void bp_stats_sort(double *x, size_t n);
  */
 double bp_stats_quantile(const double *sorted, size_t n, double q);
 /* Mean and sample standard deviation (n - 1) by two passes, so 1e9 plus
- * tiny noise keeps its digits.  stddev is NaN when n < 2. */
+ * tiny noise keeps its digits, and rescaled where the sums would overflow
+ * (values near DBL_MAX).  stddev is NaN when n < 2. */
 void bp_stats_meanvar(const double *x, size_t n, double *mean, double *stddev);
+/* The coefficient of variation stddev / |mean|; NaN when either is
+ * undefined or the mean is 0. */
+double bp_stats_cv(double mean, double stddev);
+/*
+ * The Student t interval of the mean at level (0 < level < 1):
+ * mean -+ t((1 + level) / 2, n - 1) stddev / sqrt(n).  NaN when n < 2.
+ */
+void bp_stats_mean_ci(double mean, double stddev, size_t n, double level,
+    double *lo, double *hi);
+/*
+ * The distribution-free interval of the median at level, from order
+ * statistics: with B ~ Binomial(n, 1/2), k is the largest integer such
+ * that P(B <= k - 1) <= (1 - level) / 2, and the interval is the k-th
+ * smallest to the k-th largest value, covering the median with
+ * probability 1 - 2 P(B <= k - 1) >= level.  Sets the 0-based ranks k - 1
+ * and n - k and returns 0, or returns -1 when n is too small for the
+ * level (k = 0: n < 6 at 95%).
+ */
+int bp_stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi);
+/*
+ * Tukey's fences on sorted x, quartiles by R type 7: *severe counts the
+ * values more than 3 IQR below the first or above the third quartile,
+ * *mild those beyond 1.5 IQR but not severe.
+ */
+void bp_stats_outliers(const double *sorted, size_t n, size_t *mild,
+    size_t *severe);
 
 struct bp_summary {
 	size_t n;
