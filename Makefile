@@ -75,6 +75,8 @@ DEB_TEST  = bats python3-numpy python3-scipy clang mandoc shellcheck chromium zs
 .PHONY: all check check-build demo bench install uninstall clean deps \
 	deps-test lint cuda-status
 .DEFAULT_GOAL := all
+# keep object files of the unit tests: no relinking on the next make
+.SECONDARY:
 
 all: $(BINS) $(UNIT_BINS) cuda-status
 

@@ -16,17 +16,27 @@ step "bench-detect: describing this machine"
 bench-detect >"$out/results.ndjson"
 bench-detect --check >&2 || step "(a failed check makes numbers noisier, not wrong)"
 
+# A failed benchmark is a record like any other: the report lists it.
+failed() { step "($1 failed: its error is in the report)"; }
+
 if have bench-run; then
 	for b in $(bench-detect --backends); do
-		step "bench-run: gemm on $b, two sizes"
-		bench-run -m gemm -b "$b" -p m=512,1024 -p n=512,1024 -p k=512 \
-			-w 2 -n 10 -o "$out/results.ndjson" || true
-		step "bench-run: membw on $b"
+		for size in 512 1024; do
+			step "bench-run: gemm on $b, $size x $size x $size"
+			bench-run -m gemm -b "$b" -p m=$size -p n=$size -p k=$size \
+				-w 2 -n 10 -o "$out/results.ndjson" || failed gemm
+		done
+		step "bench-run: membw on $b, copy and triad"
 		bench-run -m membw -b "$b" -p op=copy,triad -w 1 -n 5 \
-			-o "$out/results.ndjson" || true
-		step "bench-run: mlp on $b, one short epoch"
-		bench-run -m mlp -b "$b" -p epochs=1 -o "$out/results.ndjson" || true
+			-o "$out/results.ndjson" || failed membw
+		step "bench-run: mlp on $b, one epoch of Fashion-MNIST"
+		bench-run -m mlp -b "$b" -p epochs=1 \
+			-o "$out/results.ndjson" || failed mlp
 	done
+	step "bench-run: tinylm as an inference server, MLPerf Server scenario at 20 QPS"
+	bench-run -m tinylm -b cpu --scenario server --target-qps 20 \
+		--min-duration 3 --min-queries 50 -o "$out/results.ndjson" ||
+		failed tinylm
 else
 	step "bench-run is not built yet: the report shows the host only"
 fi
@@ -34,7 +44,7 @@ fi
 report="$out/results.ndjson"
 if have bench-agg; then
 	step "bench-agg: statistics per group"
-	bench-agg "$out/results.ndjson" >"$out/stats.ndjson"
+	bench-agg -q "$out/results.ndjson" >"$out/stats.ndjson"
 	report="$out/stats.ndjson"
 else
 	step "bench-agg is not built yet: reporting raw records"
@@ -42,8 +52,9 @@ fi
 
 if have bench-fmt; then
 	step "bench-fmt: HTML and Markdown reports"
-	bench-fmt -f html -o "$out/report.html" "$report"
-	bench-fmt -f md -o "$out/report.md" "$report"
+	bench-fmt -f html --title "benchpipe demo" -o "$out/report.html" "$report"
+	bench-fmt -f md --title "benchpipe demo" -o "$out/report.md" "$report"
+	bench-fmt -f text --title "benchpipe demo" "$report"
 	step "done: $(pwd)/$out/report.html"
 	step "      $(pwd)/$out/report.md"
 else
