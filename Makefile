@@ -70,7 +70,7 @@ MAN7      = $(wildcard share/man/man7/*.7)
 DEB_BUILD = build-essential pkg-config libcjson-dev libhwloc-dev \
 	libopenblas-dev zlib1g-dev libcurl4-openssl-dev
 DEB_RUN   = jq gnuplot-nox dataset-fashion-mnist
-DEB_TEST  = bats python3-numpy python3-scipy clang mandoc shellcheck chromium zsh fish
+DEB_TEST  = bats python3-numpy python3-scipy clang mandoc shellcheck chromium zsh fish python3-yaml
 
 .PHONY: all check check-build demo bench install uninstall clean deps \
 	deps-test lint cuda-status
