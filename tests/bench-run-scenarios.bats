@@ -241,7 +241,7 @@ start_server() {
 		skip "Debian's python3-torch is not installed"
 	run -0 "${BR[@]}" --scenario offline --min-duration 0 --min-queries 8 \
 		--wait-ready --input-len 8 --output-len 4 -o out.ndjson \
-		-- /usr/bin/python3 "$BP_SRC/examples/sut-torch.py"
+		-- /usr/bin/python3 "$BP_SRC/examples/pytorch/sut_torch.py"
 	result '.status == "ok" and .scenario.samples == 8 and .scenario.tokens == 32'
 	result '.scenario.itl_ms.n == 24'
 }

@@ -296,9 +296,24 @@ EOF
 
 @test "the PyTorch example runs, or is skipped without torch" {
 	run -0 bench-run --protocol ndjson -m mlp-infer -p batch=1,32 -n 3 -o out.ndjson \
-		-- python3 "$BP_SRC/examples/pytorch/mlp_infer.py" --batch {batch}
-	if python3 -c 'import torch' 2>/dev/null; then
+		-- "$BP_PY" "$BP_SRC/examples/pytorch/mlp_infer.py" --batch {batch}
+	if "$BP_PY" -c 'import torch' 2>/dev/null; then
 		results | jq -e '.status == "ok" and .throughput.items_per_s > 0'
+	else
+		results | jq -e '.status == "skipped" and (.error.message | test("torch"))'
+	fi
+}
+
+@test "the PyTorch transformer example sweeps batch sizes, or is skipped" {
+	run -0 bench-run --protocol ndjson -m transformer -p batch=1,4 -n 2 \
+		-o out.ndjson -- "$BP_PY" "$BP_SRC/examples/pytorch/transformer_infer.py" \
+		--batch {batch} --seq 16 --layers 1 --d-model 32 --vocab 128
+	[ "$(results | jq -s length)" -eq 2 ]
+	if "$BP_PY" -c 'import torch' 2>/dev/null; then
+		results | jq -e '.status == "ok" and .check.ok and
+			.throughput.items_per_s > 0'
+		jq -s -e 'map(select(.kind == "sample")) |
+			length == 4 and all(.tokens == .items * 16)' out.ndjson
 	else
 		results | jq -e '.status == "skipped" and (.error.message | test("torch"))'
 	fi

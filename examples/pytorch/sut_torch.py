@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""sut-torch.py - a PyTorch system under test for bench-run --scenario on
+"""sut_torch.py - a PyTorch system under test for bench-run --scenario on
 the pipe protocol: a small GRU language model with seeded random weights,
 greedy decoding, one token event per generated token.  Debian's
 python3-torch runs it on the CPU:
 
     bench-run --scenario server --target-qps 20 --wait-ready \\
-        --input-len 16 --output-len 8 -- /usr/bin/python3 examples/sut-torch.py
+        --input-len 16 --output-len 8 -- /usr/bin/python3 examples/pytorch/sut_torch.py
 """
 import os
 import sys
