@@ -14,7 +14,7 @@ import torch
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.environ.get("BENCHPIPE_DATADIR",
-                                  os.path.join(here, "..", "share", "benchpipe")))
+                                  os.path.join(here, "..", "..", "share", "benchpipe")))
 import bench_sut  # noqa: E402
 
 VOCAB, DIM = 1000, 128
