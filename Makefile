@@ -22,9 +22,9 @@ BUILD   ?= build
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = libcjson hwloc openblas zlib libcurl
+PKGS     = libcjson hwloc openblas zlib libcurl xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lhwloc -lopenblas -lz -lcurl)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lhwloc -lopenblas -lz -lcurl -lxlsxwriter)
 COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
 override CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) \
@@ -68,9 +68,9 @@ MAN7      = $(wildcard share/man/man7/*.7)
 # Debian packages: what builds, what the pipeline uses at run time, what
 # only the tests need.  `deps` needs nothing but sh and dpkg-query.
 DEB_BUILD = build-essential pkg-config libcjson-dev libhwloc-dev \
-	libopenblas-dev zlib1g-dev libcurl4-openssl-dev
+	libopenblas-dev zlib1g-dev libcurl4-openssl-dev libxlsxwriter-dev
 DEB_RUN   = jq gnuplot-nox dataset-fashion-mnist
-DEB_TEST  = bats python3-numpy python3-scipy clang mandoc shellcheck chromium zsh fish python3-yaml
+DEB_TEST  = bats python3-numpy python3-scipy clang mandoc shellcheck chromium zsh fish python3-yaml python3-openpyxl
 
 .PHONY: all check check-build demo bench install uninstall clean deps \
 	deps-test lint cuda-status

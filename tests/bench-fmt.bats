@@ -239,7 +239,7 @@ need_gnuplot() {
 
 @test "bench-fmt rejects unknown formats, charts and misplaced options" {
 	run -2 bench-fmt -f pdf "$IN"
-	[ "${lines[0]}" = "bench-fmt: unknown format 'pdf' (md, html, csv, tsv, json, text, gnuplot)" ]
+	[ "${lines[0]}" = "bench-fmt: unknown format 'pdf' (md, html, csv, tsv, json, text, gnuplot, xlsx)" ]
 	[ "${lines[1]}" = "Try 'bench-fmt --help'." ] || [[ "${lines[1]}" == *help* ]]
 	run -2 bench-fmt -f gnuplot "$IN"
 	[[ "${lines[0]}" == "bench-fmt: -f gnuplot needs --chart"* ]]
@@ -386,4 +386,143 @@ need_gnuplot() {
 	[[ "$output" == *"--output-dir"* ]]
 	run -0 bench-fmt --version
 	[[ "$output" =~ ^bench-fmt\ \(benchpipe\)\ [0-9]+\.[0-9]+\.[0-9]+ ]]
+}
+
+@test "bench-fmt -f md shows scenario results: validity, headline, percentiles" {
+	GOLDEN=bench-fmt/scenario-md golden bench-fmt -T "$BP_GOLDEN/bench-fmt/scenario.in"
+}
+
+@test "bench-fmt -f text shows scenario results with their validity" {
+	GOLDEN=bench-fmt/scenario-text golden bench-fmt -T -f text "$BP_GOLDEN/bench-fmt/scenario.in"
+}
+
+@test "bench-fmt scenario section puts validity before the headline metric" {
+	run -0 bench-fmt -T "$BP_GOLDEN/bench-fmt/scenario.in"
+	[[ "$output" == *"4 scenario runs: 1 valid, 3 invalid."* ]]
+	section=${output#*"### server: tinylm on cpu"}
+	section=${section%%"### offline"*}
+	[[ "$section" == *"INVALID"*"early stopping not met"*"Completed samples/s: **17.74**"*"TTFT (ms)"*"TPOT (ms)"* ]]
+	[[ "$output" == *"p90 latency (ms): **13.25**"* ]]
+	[[ "$output" == *"p99 query latency (ms): **106.0**"* ]]
+	[[ "$output" == *"Samples/s: **138.5**"* ]]
+}
+
+@test "bench-fmt -f html shows the scenario section in the page and its menu" {
+	run -0 bench-fmt -T -f html --no-charts "$BP_GOLDEN/bench-fmt/scenario.in"
+	[[ "$output" == *'id="scenarios"'* ]]
+	[[ "$output" == *"VALID"* && "$output" == *"INVALID"* ]]
+	[[ "$output" == *"min duration not met"* ]]
+}
+
+@test "bench-fmt leaves the scenario section out when no result has one" {
+	run -0 bench-fmt -T "$IN"
+	[[ "$output" != *"## Scenarios"* ]]
+	run -0 bench-fmt -T -f text "$IN"
+	[[ "$output" != *"Scenarios ("* ]]
+}
+
+@test "bench-fmt -f md shows bench-trace records: timeline, categories, top ops and kernels" {
+	GOLDEN=bench-fmt/trace-md golden bench-fmt -T "$BP_GOLDEN/bench-fmt/trace.in"
+}
+
+@test "bench-fmt -f html without charts shows bench-trace records" {
+	GOLDEN=bench-fmt/trace-html golden bench-fmt -T -f html --no-charts "$BP_GOLDEN/bench-fmt/trace.in"
+}
+
+@test "bench-fmt trace section lists the top kernels by time, largest first" {
+	run -0 bench-fmt -T "$BP_GOLDEN/bench-fmt/trace.in"
+	[[ "$output" == *"The first 10 of 12, by time."* ]]
+	kernels=${output#*"#### Top kernels"}
+	kernels=${kernels%%"###"*}
+	# the input lists them smallest first
+	[ "$(grep -c '^| `' <<<"$kernels")" -eq 10 ]
+	[[ "$(grep -m1 '^| `' <<<"$kernels")" == *"| 98.72 |"* ]]
+	[[ "$kernels" != *"| 1.760 |"* ]]
+	[[ "$output" == *"| Busy | 0.3094 | 7.9% |"* ]]
+	[[ "$output" == *"| Idle | 3.598 | 92.1% |"* ]]
+	[[ "$output" == *"No GPU events; the CPU ops span 811.5 ms"* ]]
+	[[ "$output" == *"| CPU self (ms) |"* ]]
+	[[ "$output" != *"Nothing to report"* ]]
+}
+
+@test "bench-fmt counts as not shown only the trace kinds no section shows" {
+	run -0 bench-fmt -T -f json "$BP_GOLDEN/bench-fmt/trace.in"
+	jq -e '.summary.not_shown == {"trace_short_kernel": 2}' <<<"$output"
+}
+
+need_openpyxl() {
+	/usr/bin/python3 -c 'import openpyxl' 2>/dev/null ||
+		skip "openpyxl is not installed (Debian: python3-openpyxl)"
+}
+
+@test "bench-fmt -f xlsx writes a sheet per trace table with the records' numbers" {
+	need_openpyxl
+	in="$BP_GOLDEN/bench-fmt/trace-xlsx.in"
+	run -0 bench-fmt -f xlsx -o t.xlsx "$in"
+	[ -z "$output" ]
+	/usr/bin/python3 - t.xlsx "$in" <<'PY'
+import json, math, sys
+import openpyxl
+
+sheets = {"timeline": "trace_timeline", "categories": "trace_category",
+          "ops": "trace_op", "kernels": "trace_kernel",
+          "short kernels": "trace_short_kernel", "roofline": "trace_perf",
+          "ranks": "trace_rank"}
+recs = [json.loads(l) for l in open(sys.argv[2])]
+wb = openpyxl.load_workbook(sys.argv[1])
+assert wb.sheetnames == list(sheets), wb.sheetnames
+cells = 0
+for name, kind in sheets.items():
+    ws = wb[name]
+    want = [r for r in recs if r["kind"] == kind]
+    assert want, kind
+    assert ws.freeze_panes == "A2", (name, ws.freeze_panes)
+    head = [c.value for c in ws[1]]
+    assert all(ws.column_dimensions[c.column_letter].width >= 8
+               for c in ws[1]), name
+    assert ws.max_row == len(want) + 1, (name, ws.max_row, len(want))
+    for i, r in enumerate(want):
+        row = dict(zip(head, [c.value for c in ws[i + 2]]))
+        for k, v in r.items():
+            if k in ("kind", "schema", "ts"):
+                continue
+            got = row[k]
+            if isinstance(v, bool):
+                assert got is v, (name, k, got, v)
+            elif isinstance(v, (int, float)):
+                assert isinstance(got, (int, float)) and not isinstance(got, bool), (name, k, got)
+                # libxlsxwriter writes 16 significant digits
+                assert math.isclose(got, v, rel_tol=1e-15), (name, i, k, got, v)
+                cells += 1
+            elif v is None:
+                assert got is None, (name, k, got)
+            elif isinstance(v, str):
+                assert got == v, (name, k, got, v)
+            else:
+                assert json.loads(got) == v, (name, k, got, v)
+assert cells > 400, cells
+PY
+}
+
+@test "bench-fmt -f xlsx comes from the -o extension, goes into --output-dir, and -T makes it byte-identical" {
+	need_openpyxl
+	run -0 bench-fmt -T -o t.xlsx "$BP_GOLDEN/bench-fmt/trace.in"
+	/usr/bin/python3 -c 'import openpyxl, sys; wb = openpyxl.load_workbook(sys.argv[1]); assert wb.sheetnames[0] == "timeline"' t.xlsx
+	sleep 1
+	run -0 --separate-stderr bench-fmt -T -f xlsx -d out -n t.{ext} "$BP_GOLDEN/bench-fmt/trace.in"
+	[ "$stderr" = out/t.xlsx ] && [ -L out/latest.xlsx ]
+	cmp t.xlsx out/t.xlsx
+	bench-fmt -f xlsx "$EMPTY" >empty.xlsx
+	/usr/bin/python3 -c 'import openpyxl, sys; wb = openpyxl.load_workbook(sys.argv[1]); assert wb.sheetnames == ["traces"]' empty.xlsx
+}
+
+@test "bench-fmt -f xlsx refuses to write to a terminal and exits 2" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	run -2 script -qec "bench-fmt -f xlsx $BP_GOLDEN/bench-fmt/trace.in" /dev/null
+	[[ "$output" == *"-f xlsx writes a binary workbook: give -o FILE or --output-dir"* ]]
+}
+
+@test "bench-fmt -f xlsx reports a full disk and exits 2" {
+	run -2 sh -c 'bench-fmt -f xlsx "$1" >/dev/full' sh "$BP_GOLDEN/bench-fmt/trace.in"
+	[ "$output" = "bench-fmt: stdout: No space left on device" ]
 }

@@ -122,5 +122,11 @@ const char *sec_model_id(struct doc *d, const struct report *r,
 /* The status of a group as a badge: "ok", "failed: oom", ... */
 void sec_status(struct doc *d, struct text *t, const struct group *g);
 enum tone sec_status_tone(enum status s);
+/* A result's scenario object (bench-run --scenario), NULL when none;
+ * its headline number and what it is ("Completed samples/s"), 0 when it
+ * has none; whether it is valid (1, 0, -1 when not said). */
+const cJSON *scenario_of(const cJSON *rec);
+int scenario_headline(const cJSON *sc, const char **label, double *v);
+int scenario_valid(const cJSON *sc);
 
 #endif

@@ -6,7 +6,7 @@
 #include "fmt.h"
 
 extern const struct format fmt_md, fmt_html, fmt_csv, fmt_tsv, fmt_json,
-    fmt_text, fmt_gnuplot;
+    fmt_text, fmt_gnuplot, fmt_xlsx;
 
 const struct format *const formats[] = {
 	&fmt_md,
@@ -16,6 +16,7 @@ const struct format *const formats[] = {
 	&fmt_json,
 	&fmt_text,
 	&fmt_gnuplot,
+	&fmt_xlsx,
 	NULL,
 };
 

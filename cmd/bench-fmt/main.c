@@ -38,8 +38,9 @@ static const char help[] =
 "                           regressions\n"
 "  -d, --output-dir DIR     write the report into DIR under --name, point\n"
 "                           DIR/latest.EXT at it, print its path on stderr\n"
-"  -f, --format FORMAT      md (default), html, csv, tsv, json, text or\n"
-"                           gnuplot; default from the -o file's extension\n"
+"  -f, --format FORMAT      md (default), html, csv, tsv, json, text,\n"
+"                           gnuplot or xlsx; default from the -o file's\n"
+"                           extension\n"
 "  -k, --kind KIND          csv, tsv: a row per record of KIND (default stat,\n"
 "                           else result)\n"
 "  -l, --lenient            skip invalid lines instead of stopping\n"
@@ -80,7 +81,7 @@ format_of_path(const char *path)
 		{ "md", "md" }, { "markdown", "md" }, { "html", "html" },
 		{ "htm", "html" }, { "csv", "csv" }, { "tsv", "tsv" },
 		{ "json", "json" }, { "txt", "text" }, { "gp", "gnuplot" },
-		{ "gnuplot", "gnuplot" },
+		{ "gnuplot", "gnuplot" }, { "xlsx", "xlsx" },
 	};
 	const char *dot = strrchr(path, '.');
 	size_t i;
@@ -387,7 +388,8 @@ main(int argc, char **argv)
 			f = format_find(optarg);
 			if (!f)
 				bp_usage_error("unknown format '%s' (md, html, "
-				    "csv, tsv, json, text, gnuplot)", optarg);
+				    "csv, tsv, json, text, gnuplot, xlsx)",
+				    optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -455,6 +457,10 @@ main(int argc, char **argv)
 			bp_usage_error("unknown terminal '%s' (svg, png, "
 			    "pdfcairo)", o.terminal);
 	}
+	if (strcmp(f->name, "xlsx") == 0 && !dir &&
+	    (!outpath || strcmp(outpath, "-") == 0) && isatty(STDOUT_FILENO))
+		bp_usage_error("-f xlsx writes a binary workbook: give -o FILE "
+		    "or --output-dir");
 	o.now = bp_report_time();
 	if (dir)
 		mkdirs(dir);

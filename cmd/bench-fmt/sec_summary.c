@@ -237,6 +237,18 @@ caveats(const struct report *r, struct doc *d)
 		    single == 1 ? "" : "s");
 }
 
+/* Whether a section kept records of its own kind (traces...). */
+static int
+kept_by_section(const struct report *r)
+{
+	size_t i;
+
+	for (i = 0; sections[i]; i++)
+		if (r->secstate[i])
+			return 1;
+	return 0;
+}
+
 static void
 build(const struct report *r, void *state, struct doc *d,
     const struct opts *o)
@@ -247,7 +259,9 @@ build(const struct report *r, void *state, struct doc *d,
 	if (!r->ngroups && !r->ndiffs) {
 		struct text *t = doc_note(d, TONE_MUTED);
 
-		text_add(d, t, SPAN_TEXT, TONE_NONE, r->nhosts ?
+		text_add(d, t, SPAN_TEXT, TONE_NONE, kept_by_section(r) ?
+		    "The input holds no benchmark results; the sections "
+		    "below show its other records." : r->nhosts ?
 		    "Nothing to report: the input holds no benchmark results, "
 		    "only host descriptions." :
 		    "Nothing to report: the input holds no records.");

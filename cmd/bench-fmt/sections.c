@@ -13,12 +13,15 @@
 #include "show.h"
 
 extern const struct section sec_summary, sec_system, sec_results,
-    sec_scaling, sec_regressions, sec_failures, sec_repro;
+    sec_scenario, sec_trace, sec_scaling, sec_regressions, sec_failures,
+    sec_repro;
 
 const struct section *const sections[] = {
 	&sec_summary,
 	&sec_system,
 	&sec_results,
+	&sec_scenario,
+	&sec_trace,
 	&sec_scaling,
 	&sec_regressions,
 	&sec_failures,

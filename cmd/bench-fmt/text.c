@@ -315,6 +315,73 @@ regressions(const struct report *r, FILE *f)
 	}
 }
 
+/* b as one line (safely), then empty it. */
+static void
+put_line(FILE *f, struct bp_buf *b)
+{
+	put(f, b->p ? b->p : "", 0);
+	fputc('\n', f);
+	bp_buf_reset(b);
+}
+
+/* One block per scenario result: validity and its reasons, headline,
+ * latency and TTFT/TPOT percentiles. */
+static void
+scenario_text(FILE *f, const cJSON *rec, const cJSON *sc)
+{
+	static const char *const keys[] = {
+		"latency_ms", "query_latency_ms", "ttft_ms", "tpot_ms",
+	};
+	char a[SHOW_LEN], b[SHOW_LEN], c[SHOW_LEN];
+	struct bp_buf line = { 0 };
+	const char *label, *name = bp_json_str(sc, "name");
+	const char *model = bp_json_str(rec, "model");
+	const char *backend = bp_json_str(rec, "backend");
+	const cJSON *x;
+	double v;
+	size_t k;
+
+	scenario_headline(sc, &label, &v);
+	bp_buf_addf(&line, "  %-7s  %s: %s on %s: %s %s",
+	    scenario_valid(sc) == 1 ? "VALID" : "INVALID", name ? name : "?",
+	    model ? model : "?", backend ? backend : "?", label,
+	    show_num(a, v));
+	put_line(f, &line);
+	cJSON_ArrayForEach(x, bp_json_path(sc, "validity.reasons")) {
+		if (!cJSON_IsString(x))
+			continue;
+		bp_buf_addf(&line, "    %s", x->valuestring);
+		put_line(f, &line);
+	}
+	for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		x = cJSON_GetObjectItemCaseSensitive(sc, keys[k]);
+		if (!cJSON_IsObject(x))
+			continue;
+		bp_buf_addf(&line, "    %-16s p50 %s  p90 %s  p99 %s", keys[k],
+		    show_num(a, rec_num(x, "p50")),
+		    show_num(b, rec_num(x, "p90")),
+		    show_num(c, rec_num(x, "p99")));
+		put_line(f, &line);
+	}
+	bp_buf_free(&line);
+}
+
+static void
+scenarios(const struct report *r, FILE *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nresults; i++)
+		n += scenario_of(r->results[i]) != NULL;
+	if (!n)
+		return;
+	fprintf(f, "\nScenarios (%zu)\n", n);
+	for (i = 0; i < r->nresults; i++)
+		if (scenario_of(r->results[i]))
+			scenario_text(f, r->results[i],
+			    scenario_of(r->results[i]));
+}
+
 static void
 text_report(const struct report *r, FILE *f, const struct opts *o)
 {
@@ -331,6 +398,7 @@ text_report(const struct report *r, FILE *f, const struct opts *o)
 	} else {
 		table(r, f);
 	}
+	scenarios(r, f);
 	failures(r, f);
 	regressions(r, f);
 }

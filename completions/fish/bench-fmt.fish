@@ -2,7 +2,7 @@
 complete -c bench-fmt -s c -l chart -x -a 'heatmap scaling latency trend regressions' -d 'gnuplot: the chart to draw'
 complete -c bench-fmt -l chart-timeout -x -d 'html: give up on a chart after SEC seconds'
 complete -c bench-fmt -s d -l output-dir -x -a '(__fish_complete_directories)' -d 'write the report into DIR under --name'
-complete -c bench-fmt -s f -l format -x -a 'md html csv tsv json text gnuplot' -d 'the output format'
+complete -c bench-fmt -s f -l format -x -a 'md html csv tsv json text gnuplot xlsx' -d 'the output format'
 complete -c bench-fmt -s h -l help -d 'show help and exit'
 complete -c bench-fmt -s k -l kind -x -a 'stat result sample diff host monitor' -d 'csv, tsv: a row per record of KIND'
 complete -c bench-fmt -s l -l lenient -d 'skip invalid lines instead of stopping'
