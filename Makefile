@@ -33,6 +33,11 @@ override CFLAGS += -std=c11 -Wall -Wextra -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) \
 ifeq ($(WERROR),1)
 override CFLAGS += -Werror
 endif
+# A build directory named *-asan is always the sanitizer build, so a later
+# `make BUILD=build-asan install` never mixes plain objects into it.
+ifneq ($(filter %-asan,$(BUILD)),)
+SAN = 1
+endif
 ifeq ($(SAN),1)
 override CFLAGS += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
