@@ -53,6 +53,13 @@ start_server() {
 	result '.scenario.percentile_method == "interpolated" and .scenario.schedule == "poisson"'
 }
 
+@test "bench-run --scenario: a pipe SUT inherits no fd of ours beyond 0 to 3" {
+	run -0 "${BR[@]}" --scenario single-stream "${FAST[@]}" -o out.ndjson \
+		-- sh -c 'if [ -e /proc/$$/fd/7 ]; then echo 7 >leaked; fi
+			exec python3 "$0"' "$SUT" 7>/dev/null
+	[ ! -e leaked ]
+}
+
 @test "bench-run single-stream, multi-stream and offline run against a pipe SUT" {
 	run -0 "${BR[@]}" --scenario single-stream "${FAST[@]}" -o out.ndjson \
 		-- python3 "$SUT"

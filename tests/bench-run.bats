@@ -245,6 +245,22 @@ EOF
 	[ -z "$output" ]
 }
 
+@test "bench-run --protocol ndjson: a last line without its newline is quoted alone" {
+	run -1 bench-run -q --protocol ndjson -o out.ndjson -- sh -c \
+		'printf "{\"latency_ms\":1,\"pad\":\"xxxxxxxxxxxxxxxx\"}\ngarb" >&3'
+	results | jq -e '.error.type == "parse_error" and
+		(.error.message | test("line 2: .*garb$")) and
+		(.error.message | test("pad|xxx") | not)'
+}
+
+@test "bench-run --protocol ndjson: what a command leaves behind cannot flood it for ever" {
+	# many fields a line keep the reader slower than yes
+	line=$(printf '"m%d":1.5,' $(seq 50))
+	line="{${line}\"latency_ms\":1}"
+	run -0 timeout 20 bench-run -q --protocol ndjson -t 0 -o /dev/null -- \
+		sh -c 'echo "$0" >&3; yes "$0" >&3 & sleep 0.1' "$line"
+}
+
 @test "bench-run --protocol ndjson refuses lines without a latency or with bad values" {
 	for line in '{"items": 3}' '{"latency_ms": "fast"}' '{"latency_ms": -1}' \
 		'[1, 2]' '{"latency_ms": 1, "phase": "later"}' '{"latency_ms": 1e999}' \
@@ -527,4 +543,11 @@ EOF
 	printf '#!/bin/sh\nexit 0\n' >train.sh
 	chmod +x train.sh
 	run -0 bench-run -t 60 --retries 1 -- ./train.sh
+}
+
+@test "bench-run --help and --version to a full disk exit 2 with a message" {
+	run -2 sh -c 'bench-run --help >/dev/full'
+	[[ "$output" == "bench-run: stdout: No space left on device" ]]
+	run -2 sh -c 'bench-run --version >/dev/full'
+	[[ "$output" == "bench-run: stdout: No space left on device" ]]
 }

@@ -357,6 +357,8 @@ main(int argc, char **argv)
 			printf("%s%s%s%s%s%s", usage, "       ", scen_usage,
 			    usage_end, help, scen_help);
 			fputs(help_end, stdout);
+			if (fflush(stdout) != 0 || ferror(stdout))
+				bp_die_errno("stdout");
 			return BP_EXIT_OK;
 		case 'm':
 			opt.model = optarg;
@@ -445,7 +447,8 @@ main(int argc, char **argv)
 			opt.threads = count("--threads", optarg, 1);
 			break;
 		case OPT_VERSION:
-			bp_print_version();
+			if (bp_print_version() < 0)
+				bp_die_errno("stdout");
 			return BP_EXIT_OK;
 		default:
 			if (scen_opts_parse(&so, c, optarg))

@@ -403,7 +403,9 @@ read_lines(struct reader *r, int once)
 		if (n < 0)
 			return errno == EAGAIN ? 1 : 0;
 		if (n == 0) {
-			/* a last line without its newline still counts */
+			/* a last line without its newline still counts; the
+			 * bytes after it are left over from earlier lines */
+			b->p[b->len] = '\0';
 			if (b->len > 0 && r->online(r->arg, b->p, b->len) < 0)
 				rc = -1;
 			b->len = 0;
@@ -473,7 +475,10 @@ read_until_exit(struct proc *p, struct reader *r)
 		    &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid))
 			break;
 	}
-	/* what it wrote before it exited is in the pipe */
+	/* what it wrote before it exited is in the pipe; what it left
+	 * running could write for ever, so it goes first (the unreaped
+	 * leader keeps the group's id ours) */
+	kill(-p->pid, SIGKILL);
 	if (reading && read_lines(r, 0) < 0)
 		proc_stop(p);
 	if (p->pidfd >= 0)

@@ -435,6 +435,8 @@ spawn(struct pipe_sut *p, char *const *argv, int in_r, int ev_w, int err_w,
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, err_w, 2);
 	posix_spawn_file_actions_adddup2(&fa, ev_w, 3);
+	/* nothing we inherited reaches it (a test harness's fds, ...) */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
 	sigemptyset(&dfl);
