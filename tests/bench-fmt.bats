@@ -526,3 +526,37 @@ PY
 	run -2 sh -c 'bench-fmt -f xlsx "$1" >/dev/full' sh "$BP_GOLDEN/bench-fmt/trace.in"
 	[ "$output" = "bench-fmt: stdout: No space left on device" ]
 }
+
+@test "bench-fmt status says failed when the only run failed, even with samples" {
+	{
+		echo '{"kind":"sample","schema":1,"run_id":"r1","host_id":"h1","model":"mlp","backend":"cpu","params":{},"labels":{},"iter":0,"phase":"measure","latency_ms":5}'
+		echo '{"kind":"sample","schema":1,"run_id":"r1","host_id":"h1","model":"mlp","backend":"cpu","params":{},"labels":{},"iter":1,"phase":"measure","latency_ms":6}'
+		echo '{"kind":"result","schema":1,"ts":"2026-11-28T13:00:00Z","run_id":"r1","host_id":"h1","model":"mlp","backend":"cpu","params":{},"labels":{},"status":"failed","error":{"type":"wrong_result","message":"accuracy too low"}}'
+		echo '{"kind":"result","schema":1,"ts":"2026-11-28T13:00:00Z","run_id":"r2","host_id":"h1","model":"mlp","backend":"slow","params":{},"labels":{},"status":"ok","metrics":{"latency_ms":{"n":3,"mean":50,"p50":50,"p90":50,"p99":50,"min":50,"max":50,"stddev":0}}}'
+	} >in.ndjson
+	run -0 bench-fmt -T -f text in.ndjson
+	grep -q '^mlp  *cpu @ .*FAILED: wrong_result$' <<<"$output"
+	grep -q '^mlp  *slow @ .* ok$' <<<"$output"
+	run -0 bench-fmt -T -f json in.ndjson
+	jq -e '[.configurations[] | select(.backend == "cpu")][0] | .status == "failed" and .best == false' <<<"$output"
+	jq -e '.summary.best[0].backend == "slow"' <<<"$output"
+}
+
+@test "bench-fmt shows no host for a regression whose diff record has none" {
+	echo '{"kind":"diff","schema":1,"model":"mlp","backend":"cpu","params":{},"labels":{},"metric":"latency_ms","direction":"lower","baseline":{"n":5,"median":10},"current":{"n":5,"median":20},"change_pct":100,"test":"threshold","basis":"summary","verdict":"regression","severity":"major","warnings":[]}' >in.ndjson
+	run -0 bench-fmt -T -f text in.ndjson
+	grep -q 'major     mlp on cpu: latency_ms' <<<"$output"
+	[[ "$output" != *"@ ?"* ]]
+	run -0 bench-fmt -T -f md in.ndjson
+	[[ "$output" == *"on cpu"* ]]
+	[[ "$output" != *"@ ?"* ]]
+	run -0 bench-fmt -T -f html --no-charts in.ndjson
+	[[ "$output" != *"@ ?"* ]]
+}
+
+@test "bench-fmt --help and --version to a full disk exit 2 with a message" {
+	run -2 sh -c 'bench-fmt --help >/dev/full'
+	[[ "$output" == "bench-fmt: stdout: No space left on device" ]]
+	run -2 sh -c 'bench-fmt --version >/dev/full'
+	[[ "$output" == "bench-fmt: stdout: No space left on device" ]]
+}

@@ -72,8 +72,9 @@ data(const struct report *r, size_t panel, struct bp_buf *b)
 		const char *model = bp_json_str(d, "model");
 		const char *backend = bp_json_str(d, "backend");
 		const char *metric = bp_json_str(d, "metric");
-		const struct host *h = report_host(r, bp_json_str(d,
-		    "host_id"));
+		const char *id = bp_json_str(d, "host_id");
+		const struct host *h = report_host(r, id);
+		const char *hn = h ? h->name : id;
 		int rank = diff_rank(d);
 		double v;
 
@@ -87,8 +88,8 @@ data(const struct report *r, size_t panel, struct bp_buf *b)
 		bp_buf_addf(b, " %d\n", rank == 9 ? 0x228833 : rank <= 1 ?
 		    0xcc3311 : 0xee7733);
 		bp_buf_reset(&t);
-		bp_buf_addf(&t, "%s \xc2\xb7 %s @ %s", model ? model : "?",
-		    backend ? backend : "?", h ? h->name : "?");
+		bp_buf_addf(&t, "%s \xc2\xb7 %s%s%s", model ? model : "?",
+		    backend ? backend : "?", hn ? " @ " : "", hn ? hn : "");
 		if (cJSON_GetArraySize(cJSON_GetObjectItem(d, "params"))) {
 			bp_buf_adds(&t, " \xc2\xb7 ");
 			show_params(&t, cJSON_GetObjectItem(d, "params"));

@@ -64,7 +64,6 @@ configuration(const struct group *g)
 {
 	const struct row *w = &g->row;
 	cJSON *c = cJSON_CreateObject(), *ci;
-	int s;
 
 	cJSON_AddStringToObject(c, "model", g->model);
 	cJSON_AddStringToObject(c, "backend", g->backend);
@@ -73,10 +72,7 @@ configuration(const struct group *g)
 	cJSON_AddItemToObject(c, "params", cJSON_Duplicate(g->params, 1));
 	cJSON_AddItemToObject(c, "labels", cJSON_Duplicate(g->labels, 1));
 	cJSON_AddStringToObject(c, "source", sources[w->source]);
-	for (s = ST_OK; s < ST_NSTATUS && !g->nstatus[s]; s++)
-		continue;
-	cJSON_AddStringToObject(c, "status", w->source != SRC_NONE ? "ok" :
-	    s < ST_NSTATUS ? status_name(s) : "ok");
+	cJSON_AddStringToObject(c, "status", status_name(group_status(g)));
 	cJSON_AddItemToObject(c, "n", num(w->n));
 	cJSON_AddItemToObject(c, "runs", num(w->runs));
 	cJSON_AddItemToObject(c, "p50_ms", num(w->p50));

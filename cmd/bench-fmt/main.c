@@ -394,6 +394,8 @@ main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
+			if (fflush(stdout) != 0 || ferror(stdout))
+				bp_die_errno("stdout");
 			return BP_EXIT_OK;
 		case 'k':
 			o.kind = optarg;
@@ -420,7 +422,8 @@ main(int argc, char **argv)
 			o.title = optarg;
 			break;
 		case OPT_VERSION:
-			bp_print_version();
+			if (bp_print_version() < 0)
+				bp_die_errno("stdout");
 			return BP_EXIT_OK;
 		default:
 			fputs(usage, stderr);

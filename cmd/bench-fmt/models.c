@@ -70,7 +70,7 @@ pick_best(struct model *m)
 	for (i = 0; i < m->ngroups; i++) {
 		struct group *g = m->groups[i];
 
-		if (g->row.source == SRC_NONE)
+		if (g->row.source == SRC_NONE || group_status(g) != ST_OK)
 			continue;
 		v = model_headline(m, g);
 		if (isnan(v))

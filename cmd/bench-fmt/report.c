@@ -70,6 +70,21 @@ status_of(const cJSON *result)
 	return ST_FAILED;
 }
 
+/* The status a group's row shows: ok when any run of it succeeded, or
+ * when it has figures but no result records at all (stats or samples
+ * alone); figures from samples of a failed run do not make it ok. */
+enum status
+group_status(const struct group *g)
+{
+	if (g->nstatus[ST_OK] || (!g->nresults && g->row.source != SRC_NONE))
+		return ST_OK;
+	if (g->nstatus[ST_FAILED])
+		return ST_FAILED;
+	if (g->nstatus[ST_INTERRUPTED])
+		return ST_INTERRUPTED;
+	return ST_SKIPPED;
+}
+
 int
 diff_rank(const cJSON *d)
 {

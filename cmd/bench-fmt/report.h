@@ -149,6 +149,8 @@ void report_free(struct report *r);
 /* Helpers the sections and formats share. */
 const char *status_name(enum status s);
 enum status status_of(const cJSON *result);
+/* The status a group's row shows, the same in every format. */
+enum status group_status(const struct group *g);
 /* Rank of a diff record: 0 the worst (critical regression), larger is
  * less alarming; unchanged is last. */
 int diff_rank(const cJSON *diff);

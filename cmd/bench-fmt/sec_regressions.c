@@ -44,7 +44,7 @@ host_name(const struct report *r, const cJSON *x)
 	const char *id = bp_json_str(x, "host_id");
 	const struct host *h = report_host(r, id);
 
-	return h && h->name ? h->name : id ? id : "?";
+	return h && h->name ? h->name : id;
 }
 
 static const char *
@@ -94,7 +94,7 @@ diff_row(const struct report *r, struct doc *d, struct table *t,
 	const char *basis = bp_json_str(x, "basis");
 	const cJSON *w, *ci;
 	enum tone tone;
-	const char *vt = verdict_text(d, x, &tone), *p;
+	const char *vt = verdict_text(d, x, &tone), *p, *host;
 	double pct = NAN, pv = NAN, q = NAN, cur;
 	char a[SHOW_LEN], b[SHOW_LEN], e[SHOW_LEN];
 	struct text *notes;
@@ -111,9 +111,10 @@ diff_row(const struct report *r, struct doc *d, struct table *t,
 	cell_set(d, row, D_MODEL, model ? model : "?");
 	row->cells[D_MODEL].flags |= CELL_ROWHEAD;
 	p = sec_params(d, cJSON_GetObjectItem(x, "params"));
+	host = host_name(r, x);
 	text_addf(d, cell_text(row, D_MODEL), SPAN_TEXT, TONE_MUTED,
-	    " on %s @ %s%s%s", backend ? backend : "?", host_name(r, x),
-	    *p ? ", " : "", p);
+	    " on %s%s%s%s%s", backend ? backend : "?", host ? " @ " : "",
+	    host ? host : "", *p ? ", " : "", p);
 	if (metric)
 		text_add(d, cell_text(row, D_METRIC), SPAN_CODE, TONE_NONE,
 		    metric);

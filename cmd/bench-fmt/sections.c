@@ -116,19 +116,6 @@ sec_status_tone(enum status s)
 	return TONE_WARN;
 }
 
-/* The status a group's row shows: ok when any run of it succeeded. */
-static enum status
-group_status(const struct group *g)
-{
-	if (g->nstatus[ST_OK] || (!g->nresults && g->row.source != SRC_NONE))
-		return ST_OK;
-	if (g->nstatus[ST_FAILED])
-		return ST_FAILED;
-	if (g->nstatus[ST_INTERRUPTED])
-		return ST_INTERRUPTED;
-	return ST_SKIPPED;
-}
-
 void
 sec_status(struct doc *d, struct text *t, const struct group *g)
 {

@@ -129,6 +129,7 @@ fill(const struct group *g, struct cellv *c)
 {
 	struct bp_buf b = { 0 };
 	const char *type = NULL;
+	enum status s;
 	size_t i;
 
 	c->s[T_MODEL] = bp_xstrdup(g->model);
@@ -143,11 +144,12 @@ fill(const struct group *g, struct cellv *c)
 	for (i = 0; i < g->nresults && !type; i++)
 		if (status_of(g->results[i]) != ST_OK)
 			type = bp_json_str(g->results[i], "error.type");
-	if (g->row.source != SRC_NONE)
+	s = group_status(g);
+	if (s == ST_OK)
 		bp_buf_adds(&b, g->row.best ? "ok, best" : "ok");
-	else if (g->nstatus[ST_FAILED])
+	else if (s == ST_FAILED)
 		bp_buf_addf(&b, "FAILED%s%s", type ? ": " : "", type ? type : "");
-	else if (g->nstatus[ST_INTERRUPTED])
+	else if (s == ST_INTERRUPTED)
 		bp_buf_adds(&b, "interrupted");
 	else
 		bp_buf_addf(&b, "skipped%s%s", type ? ": " : "",
@@ -290,17 +292,19 @@ regressions(const struct report *r, FILE *f)
 	for (i = 0; i < r->ndiffs && diff_rank(r->diffs[i]) <= 3; i++) {
 		const cJSON *d = r->diffs[i];
 		const char *sev = bp_json_str(d, "severity");
-		const struct host *h = report_host(r, bp_json_str(d, "host_id"));
+		const char *id = bp_json_str(d, "host_id");
+		const struct host *h = report_host(r, id);
+		const char *hn = h ? h->name : id;
 		struct bp_buf line = { 0 };
 		double pct = NAN, base = NAN, cur = NAN;
 
 		bp_json_num(d, "change_pct", &pct);
 		bp_json_num(d, "baseline.median", &base);
 		bp_json_num(d, "current.median", &cur);
-		bp_buf_addf(&line, "  %-8s  %s on %s @ %s", sev ? sev : "-",
+		bp_buf_addf(&line, "  %-8s  %s on %s%s%s", sev ? sev : "-",
 		    bp_json_str(d, "model") ? bp_json_str(d, "model") : "?",
 		    bp_json_str(d, "backend") ? bp_json_str(d, "backend") : "?",
-		    h ? h->name : "?");
+		    hn ? " @ " : "", hn ? hn : "");
 		if (cJSON_GetArraySize(cJSON_GetObjectItem(d, "params"))) {
 			bp_buf_adds(&line, " (");
 			show_params(&line, cJSON_GetObjectItem(d, "params"));
