@@ -17,11 +17,12 @@
 const char bp_version[] = BP_VERSION;
 const char bp_commit[] = BP_COMMIT;
 
-void
+int
 bp_print_version(void)
 {
 	printf("%s (benchpipe) %s (commit %s)\n", bp_progname, bp_version,
 	    bp_commit);
+	return fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
 }
 
 int

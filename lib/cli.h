@@ -10,8 +10,9 @@
 extern const char bp_version[];	/* "0.1.0" */
 extern const char bp_commit[];	/* short git commit or "unknown" */
 
-/* "bench-agg (benchpipe) 0.1.0 (commit abc123)" on stdout. */
-void bp_print_version(void);
+/* "bench-agg (benchpipe) 0.1.0 (commit abc123)" on stdout, flushed:
+ * 0, or -1 with errno when it could not be written. */
+int bp_print_version(void);
 /* Strict number parsing: the whole string must be the number.
  * 0 on success, -1 otherwise. */
 int bp_parse_double(const char *s, double *out);

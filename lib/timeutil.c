@@ -21,7 +21,12 @@ bp_ts_format(char buf[BP_TS_LEN], const struct timespec *t)
 	struct tm tm;
 	size_t n;
 
-	gmtime_r(&t->tv_sec, &tm);
+	if (!gmtime_r(&t->tv_sec, &tm)) {
+		/* a year past int: the epoch rather than garbage */
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = 70;
+		tm.tm_mday = 1;
+	}
 	n = strftime(buf, BP_TS_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf + n, BP_TS_LEN - n, ".%03dZ",
 	    (int)(t->tv_nsec / 1000000 % 1000));
@@ -111,7 +116,8 @@ bp_report_time(void)
 
 	if (e && *e) {
 		v = strtoll(e, &end, 10);
-		if (!*end && v >= 0)
+		/* up to 9999-12-31T23:59:59Z: what a timestamp can spell */
+		if (!*end && v >= 0 && v <= 253402300799LL)
 			return (time_t)v;
 	}
 	return time(NULL);

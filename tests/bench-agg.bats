@@ -335,3 +335,11 @@ samples() {
 		[[ "$output" == *gemm* ]]
 	fi
 }
+
+@test "bench-agg --help and --version to a full disk exit 2 with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run -2 bash -c 'bench-agg --version >/dev/full'
+	[[ "$output" == "bench-agg: stdout: No space left on device" ]]
+	run -2 bash -c 'bench-agg --help >/dev/full'
+	[[ "$output" == "bench-agg: stdout: No space left on device" ]]
+}

@@ -177,3 +177,16 @@ load helper
 	run -0 bench-detect --version
 	[[ "$output" =~ ^bench-detect\ \(benchpipe\)\ [0-9]+\.[0-9]+\.[0-9]+ ]]
 }
+
+@test "bench-detect --help and --version to a full disk exit 2 with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run -2 bash -c 'bench-detect --version >/dev/full'
+	[[ "$output" == "bench-detect: stdout: No space left on device" ]]
+	run -2 bash -c 'bench-detect --help >/dev/full'
+	[[ "$output" == "bench-detect: stdout: No space left on device" ]]
+}
+
+@test "bench-detect notes a topology hwloc cannot load and frees it" {
+	HWLOC_COMPONENTS=-linux,-x86,-no_os run -0 bench-detect
+	[[ "$output" == *'"cpu: hwloc could not load the topology"'* ]]
+}

@@ -351,3 +351,10 @@ MK
 	run -0 timeout 120 make -s regress FACTOR=8
 	[[ "$output" == *"1 improvement"* ]]
 }
+
+@test "bench-diff --help and --version to a full disk exit 2 with a message" {
+	run -2 sh -c 'bench-diff --help >/dev/full'
+	[[ "$output" == "bench-diff: stdout: No space left on device" ]]
+	run -2 sh -c 'bench-diff --version >/dev/full'
+	[[ "$output" == "bench-diff: stdout: No space left on device" ]]
+}

@@ -351,3 +351,37 @@ agree() {
 	bench-trace --diff before.json.gz after.json.gz | bench-fmt -f md >report.md
 	[ -s report.md ]
 }
+
+@test "bench-trace --help and --version to a full disk exit 2 with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run -2 bash -c 'bench-trace --version >/dev/full'
+	[[ "$output" == "bench-trace: stdout: No space left on device" ]]
+	run -2 bash -c 'bench-trace --help >/dev/full'
+	[[ "$output" == "bench-trace: stdout: No space left on device" ]]
+}
+
+@test "bench-trace takes ids beyond int64_t without undefined conversion" {
+	printf '%s' '[{"ph":"X","cat":"kernel","name":"k","ts":1,"dur":5,"pid":0,"tid":0,"args":{"correlation":1e30,"External id":-1e300,"stream":9999999999999999999}}]' >big.json
+	run -0 bench-trace big.json
+	[[ "$output" == *'"kind":"trace_info"'* ]]
+}
+
+@test "bench-trace exits 2 on a count that is not a whole number in range" {
+	printf '[]' >empty.json
+	for a in "--bins 5e9" "--bins 2147483647" "--bins 2.5" "--top 1e300" \
+	    "--top 0" "--step inf" "--step -1"; do
+		run -2 bench-trace $a empty.json
+		[[ "${lines[0]}" == "bench-trace: ${a%% *} wants a whole number from "* ]]
+	done
+	run -0 bench-trace --bins 10 --top 3 --step 0 empty.json
+}
+
+@test "bench-trace takes no rank from a file name whose number overflows int" {
+	printf '[]' >rank99999999999999999999.json
+	run -0 bench-trace -t info rank99999999999999999999.json
+	[[ "$output" == *'"rank":0,'* ]]
+	[[ "$output" == *'"rank_source":"order"'* ]]
+	printf '[]' >rank_12.json
+	run -0 bench-trace -t info rank_12.json
+	[[ "$output" == *'"rank":12,'* ]]
+}

@@ -222,7 +222,9 @@ main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
-			return fflush(stdout) == 0 ? BP_EXIT_OK : BP_EXIT_USAGE;
+			if (fflush(stdout) != 0 || ferror(stdout))
+				bp_die_errno("stdout");
+			return BP_EXIT_OK;
 		case 'k':
 			if (strcmp(optarg, "result") != 0 &&
 			    strcmp(optarg, "sample") != 0)
@@ -258,7 +260,8 @@ main(int argc, char **argv)
 				    optarg);
 			break;
 		case 'V':
-			bp_print_version();
+			if (bp_print_version() < 0)
+				bp_die_errno("stdout");
 			return BP_EXIT_OK;
 		default:
 			fputs(usage, stderr);

@@ -186,7 +186,12 @@ detect_cpu(cJSON *host, cJSON *notes, struct facts *f)
 	size_t i, cap = 0;
 	FILE *fp;
 
-	if (hwloc_topology_init(&topo) != 0 || hwloc_topology_load(topo) != 0) {
+	if (hwloc_topology_init(&topo) != 0)
+		topo = NULL;
+	if (!topo || hwloc_topology_load(topo) != 0) {
+		/* a failed load leaves an initialised topology to free */
+		if (topo)
+			hwloc_topology_destroy(topo);
 		cJSON_AddItemToArray(notes,
 		    cJSON_CreateString("cpu: hwloc could not load the topology"));
 		return;

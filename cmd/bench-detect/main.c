@@ -131,6 +131,8 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			fputs(help, stdout);
 			cJSON_Delete(labels);
+			if (fflush(stdout) != 0 || ferror(stdout))
+				bp_die_errno("stdout");
 			return BP_EXIT_OK;
 		case 'l':
 			add_label(labels, optarg);
@@ -142,7 +144,8 @@ main(int argc, char **argv)
 			pflag = 1;
 			break;
 		case 'V':
-			bp_print_version();
+			if (bp_print_version() < 0)
+				bp_die_errno("stdout");
 			cJSON_Delete(labels);
 			return BP_EXIT_OK;
 		default:

@@ -227,6 +227,8 @@ main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
+			if (fflush(stdout) != 0 || ferror(stdout))
+				bp_die_errno("stdout");
 			return BP_EXIT_OK;
 		case 'm':
 			add_list(&o.metrics, &o.nmetrics, optarg, "--metric");
@@ -267,7 +269,8 @@ main(int argc, char **argv)
 			severities(&o, optarg);
 			break;
 		case OPT_VERSION:
-			bp_print_version();
+			if (bp_print_version() < 0)
+				bp_die_errno("stdout");
 			return BP_EXIT_OK;
 		default:
 			fputs(usage, stderr);

@@ -9,8 +9,10 @@
  * job keeps only a small summary per rank for the cross-rank tables.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +141,18 @@ num_arg(const char *opt, const char *arg, double min)
 	return d;
 }
 
+/* A count: a whole number in [min, max], or exit 2. */
+static long
+int_arg(const char *opt, const char *arg, long min, long max)
+{
+	long v;
+
+	if (bp_parse_long(arg, &v) < 0 || v < min || v > max)
+		bp_usage_error("%s wants a whole number from %ld to %ld, "
+		    "not '%s'", opt, min, max, arg);
+	return v;
+}
+
 static int
 by_str(const void *a, const void *b)
 {
@@ -192,7 +206,14 @@ rank_from_name(const char *path, int *rank)
 		if (*p == '-' || *p == '_')
 			p++;
 		if (*p >= '0' && *p <= '9') {
-			*rank = atoi(p);
+			long v;
+
+			/* atoi is undefined past INT_MAX: such a name has no rank */
+			errno = 0;
+			v = strtol(p, NULL, 10);
+			if (errno == ERANGE || v > INT_MAX)
+				continue;
+			*rank = (int)v;
 			return 1;
 		}
 	}
@@ -296,6 +317,8 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			fputs(help, stdout);
 			cJSON_Delete(o.labels);
+			if (fflush(stdout) != 0 || ferror(stdout))
+				bp_die_errno("stdout");
 			return BP_EXIT_OK;
 		case 'H':
 			hostpath = optarg;
@@ -304,7 +327,7 @@ main(int argc, char **argv)
 			add_label(o.labels, optarg);
 			break;
 		case 'n':
-			o.top = (int)num_arg("--top", optarg, 1);
+			o.top = (int)int_arg("--top", optarg, 1, INT_MAX);
 			break;
 		case 'o':
 			outpath = optarg;
@@ -316,7 +339,7 @@ main(int argc, char **argv)
 			o.tables = parse_tables(optarg);
 			break;
 		case OPT_BINS:
-			o.bins = (int)num_arg("--bins", optarg, 1);
+			o.bins = (int)int_arg("--bins", optarg, 1, 1000000);
 			break;
 		case OPT_BYSHAPE:
 			o.by_shape = 1;
@@ -340,13 +363,14 @@ main(int argc, char **argv)
 			o.short_us = num_arg("--short-us", optarg, 0);
 			break;
 		case OPT_STEP:
-			o.step = (long)num_arg("--step", optarg, 0);
+			o.step = int_arg("--step", optarg, 0, LONG_MAX);
 			break;
 		case OPT_TO:
 			o.to_ms = num_arg("--to", optarg, 0);
 			break;
 		case OPT_VERSION:
-			bp_print_version();
+			if (bp_print_version() < 0)
+				bp_die_errno("stdout");
 			cJSON_Delete(o.labels);
 			return BP_EXIT_OK;
 		default:

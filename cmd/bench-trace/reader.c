@@ -36,41 +36,56 @@ struct rawev {
 };
 
 
+/*
+ * Steps to the next member of the object j is in, leaving j->p at its
+ * value: 1 with the key in *k, 0 at the closing '}' (consumed), -1 on a
+ * syntax error.  *first is 1 before the first member; where names the
+ * object in messages.
+ */
+static int
+next_member(struct jp *j, int *first, struct jstr *k, const char *where)
+{
+	jp_ws(j);
+	if (jp_cur(j) == '}') {
+		j->p++;
+		return 0;
+	}
+	if (!*first) {
+		if (jp_cur(j) != ',')
+			return jp_fail(j, j->p, "expected ',' or '}' in %s, "
+			    "found %s", where, show(jp_cur(j)));
+		j->p++;
+		jp_ws(j);
+	}
+	*first = 0;
+	if (jp_cur(j) != '"')
+		return jp_fail(j, j->p, "expected a key string, found %s",
+		    show(jp_cur(j)));
+	if (jp_string(j, k) < 0)
+		return -1;
+	jp_ws(j);
+	if (jp_cur(j) != ':')
+		return jp_fail(j, j->p, "expected ':' after a key, found %s",
+		    show(jp_cur(j)));
+	j->p++;
+	jp_ws(j);
+	return 1;
+}
+
 /* Reads an event's args object, keeping the fields the tables use. */
 static int
 parse_args(struct jp *j, struct rawev *r)
 {
-	int first = 1, ok;
+	int first = 1, ok, rc;
 	struct jstr k;
 
 	if (jp_cur(j) != '{')
 		return jp_value(j, NULL, 1);
 	j->p++;
 	for (;;) {
-		jp_ws(j);
-		if (jp_cur(j) == '}') {
-			j->p++;
-			return 0;
-		}
-		if (!first) {
-			if (jp_cur(j) != ',')
-				return jp_fail(j, j->p, "expected ',' or '}' "
-				    "in args, found %s", show(jp_cur(j)));
-			j->p++;
-			jp_ws(j);
-		}
-		first = 0;
-		if (jp_cur(j) != '"')
-			return jp_fail(j, j->p, "expected a key string, found %s",
-			    show(jp_cur(j)));
-		if (jp_string(j, &k) < 0)
-			return -1;
-		jp_ws(j);
-		if (jp_cur(j) != ':')
-			return jp_fail(j, j->p, "expected ':' after a key, "
-			    "found %s", show(jp_cur(j)));
-		j->p++;
-		jp_ws(j);
+		rc = next_member(j, &first, &k, "args");
+		if (rc <= 0)
+			return rc;
 		if (key_is(&k, "External id")) {
 			if (jp_int(j, &r->extid, &ok) < 0)
 				return -1;
@@ -129,35 +144,14 @@ parse_args(struct jp *j, struct rawev *r)
 static int
 parse_event(struct jp *j, struct rawev *r)
 {
-	int first = 1;
+	int first = 1, rc;
 	struct jstr k;
 
 	j->p++;		/* '{' */
 	for (;;) {
-		jp_ws(j);
-		if (jp_cur(j) == '}') {
-			j->p++;
-			return 0;
-		}
-		if (!first) {
-			if (jp_cur(j) != ',')
-				return jp_fail(j, j->p, "expected ',' or '}' in "
-				    "an event, found %s", show(jp_cur(j)));
-			j->p++;
-			jp_ws(j);
-		}
-		first = 0;
-		if (jp_cur(j) != '"')
-			return jp_fail(j, j->p, "expected a key string, found %s",
-			    show(jp_cur(j)));
-		if (jp_string(j, &k) < 0)
-			return -1;
-		jp_ws(j);
-		if (jp_cur(j) != ':')
-			return jp_fail(j, j->p, "expected ':' after a key, "
-			    "found %s", show(jp_cur(j)));
-		j->p++;
-		jp_ws(j);
+		rc = next_member(j, &first, &k, "an event");
+		if (rc <= 0)
+			return rc;
 		if (k.len == 2 && k.p[0] == 'p' && k.p[1] == 'h' &&
 		    jp_cur(j) == '"') {
 			if (jp_string(j, &r->ph) < 0)

@@ -488,10 +488,19 @@ jp_number(struct jp *j, double *out, int64_t *iout, int *isint)
 			free(t);
 		}
 	}
-	if (*isint && !big && iout)
+	if (!iout)
+		return 0;
+	/*
+	 * Converting a double out of int64_t's range is undefined: such an
+	 * id becomes INT64_MIN, which the id maps (util.c) never store.
+	 */
+	if (*isint && !big && m <= (uint64_t)INT64_MAX)
 		*iout = neg ? -(int64_t)m : (int64_t)m;
-	else if (iout)
+	else if (*out >= -9223372036854775808.0 &&
+	    *out < 9223372036854775808.0)
 		*iout = (int64_t)*out;
+	else
+		*iout = INT64_MIN;
 	return 0;
 }
 

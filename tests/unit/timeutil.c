@@ -50,5 +50,13 @@ main(void)
 	ok(bp_report_time() == 1234567890, "SOURCE_DATE_EPOCH fixes report time");
 	setenv("SOURCE_DATE_EPOCH", "12x", 1);
 	ok(bp_report_time() > 1700000000, "an invalid SOURCE_DATE_EPOCH is ignored");
+	setenv("SOURCE_DATE_EPOCH", "99999999999999999", 1);
+	ok(bp_report_time() > 1700000000 && bp_report_time() < 253402300800,
+	    "a SOURCE_DATE_EPOCH past year 9999 is ignored");
+	t.tv_sec = (time_t)99999999999999999LL;
+	t.tv_nsec = 0;
+	bp_ts_format(buf, &t);
+	is_str(buf, "1970-01-01T00:00:00.000Z",
+	    "a time gmtime cannot convert formats as the epoch, not garbage");
 	return done();
 }
