@@ -498,7 +498,7 @@ tlm_start(struct sut *s, const struct sut_config *sc, struct sut_exit *x)
 	if (sc->backend && strcmp(sc->backend, "cpu")) {
 		x->type = "unsupported";
 		snprintf(x->message, sizeof x->message, "tinylm: backend %s "
-		    "is not implemented (only cpu)", sc->backend);
+		    "unsupported: tinylm runs on the cpu backend", sc->backend);
 		return -1;
 	}
 	m = calloc(1, sizeof *m);
