@@ -17,12 +17,21 @@
 const char bp_version[] = BP_VERSION;
 const char bp_commit[] = BP_COMMIT;
 
-int
+void
 bp_print_version(void)
 {
 	printf("%s (benchpipe) %s (commit %s)\n", bp_progname, bp_version,
 	    bp_commit);
-	return fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
+}
+
+int
+bp_stdout_status(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		bp_warn_errno("stdout");
+		return BP_EXIT_USAGE;
+	}
+	return BP_EXIT_OK;
 }
 
 int

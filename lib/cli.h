@@ -10,9 +10,11 @@
 extern const char bp_version[];	/* "0.1.0" */
 extern const char bp_commit[];	/* short git commit or "unknown" */
 
-/* "bench-agg (benchpipe) 0.1.0 (commit abc123)" on stdout, flushed:
- * 0, or -1 with errno when it could not be written. */
-int bp_print_version(void);
+/* "bench-agg (benchpipe) 0.1.0 (commit abc123)" on stdout. */
+void bp_print_version(void);
+/* Flushes stdout before a command exits: BP_EXIT_OK, or BP_EXIT_USAGE after
+ * "PROG: stdout: reason" (a full disk must not look like success). */
+int bp_stdout_status(void);
 /* Strict number parsing: the whole string must be the number.
  * 0 on success, -1 otherwise. */
 int bp_parse_double(const char *s, double *out);

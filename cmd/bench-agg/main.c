@@ -222,9 +222,7 @@ main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
-			if (fflush(stdout) != 0 || ferror(stdout))
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			return bp_stdout_status();
 		case 'k':
 			if (strcmp(optarg, "result") != 0 &&
 			    strcmp(optarg, "sample") != 0)
@@ -260,9 +258,8 @@ main(int argc, char **argv)
 				    optarg);
 			break;
 		case 'V':
-			if (bp_print_version() < 0)
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			bp_print_version();
+			return bp_stdout_status();
 		default:
 			fputs(usage, stderr);
 			return BP_EXIT_USAGE;

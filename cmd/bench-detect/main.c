@@ -131,9 +131,7 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			fputs(help, stdout);
 			cJSON_Delete(labels);
-			if (fflush(stdout) != 0 || ferror(stdout))
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			return bp_stdout_status();
 		case 'l':
 			add_label(labels, optarg);
 			break;
@@ -144,10 +142,9 @@ main(int argc, char **argv)
 			pflag = 1;
 			break;
 		case 'V':
-			if (bp_print_version() < 0)
-				bp_die_errno("stdout");
+			bp_print_version();
 			cJSON_Delete(labels);
-			return BP_EXIT_OK;
+			return bp_stdout_status();
 		default:
 			fputs(usage, stderr);
 			cJSON_Delete(labels);
@@ -184,7 +181,5 @@ main(int argc, char **argv)
 			bp_die_errno("%s", out.name);
 	}
 	cJSON_Delete(host);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		bp_die_errno("stdout");
-	return rc;
+	return bp_stdout_status() == BP_EXIT_OK ? rc : BP_EXIT_USAGE;
 }

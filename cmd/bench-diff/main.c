@@ -227,9 +227,7 @@ main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
-			if (fflush(stdout) != 0 || ferror(stdout))
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			return bp_stdout_status();
 		case 'm':
 			add_list(&o.metrics, &o.nmetrics, optarg, "--metric");
 			break;
@@ -269,9 +267,8 @@ main(int argc, char **argv)
 			severities(&o, optarg);
 			break;
 		case OPT_VERSION:
-			if (bp_print_version() < 0)
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			bp_print_version();
+			return bp_stdout_status();
 		default:
 			fputs(usage, stderr);
 			return BP_EXIT_USAGE;

@@ -394,9 +394,7 @@ main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
-			if (fflush(stdout) != 0 || ferror(stdout))
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			return bp_stdout_status();
 		case 'k':
 			o.kind = optarg;
 			break;
@@ -422,9 +420,8 @@ main(int argc, char **argv)
 			o.title = optarg;
 			break;
 		case OPT_VERSION:
-			if (bp_print_version() < 0)
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			bp_print_version();
+			return bp_stdout_status();
 		default:
 			fputs(usage, stderr);
 			return BP_EXIT_USAGE;
@@ -488,7 +485,5 @@ main(int argc, char **argv)
 		f->write(&r, stdout, &o);
 	}
 	report_free(&r);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		bp_die_errno("stdout");
-	return BP_EXIT_OK;
+	return bp_stdout_status();
 }

@@ -357,9 +357,7 @@ main(int argc, char **argv)
 			printf("%s%s%s%s%s%s", usage, "       ", scen_usage,
 			    usage_end, help, scen_help);
 			fputs(help_end, stdout);
-			if (fflush(stdout) != 0 || ferror(stdout))
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			return bp_stdout_status();
 		case 'm':
 			opt.model = optarg;
 			break;
@@ -447,9 +445,8 @@ main(int argc, char **argv)
 			opt.threads = count("--threads", optarg, 1);
 			break;
 		case OPT_VERSION:
-			if (bp_print_version() < 0)
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			bp_print_version();
+			return bp_stdout_status();
 		default:
 			if (scen_opts_parse(&so, c, optarg))
 				break;
@@ -459,7 +456,7 @@ main(int argc, char **argv)
 	}
 	if (lflag) {
 		list_models();
-		return fflush(stdout) || ferror(stdout) ? BP_EXIT_USAGE : 0;
+		return bp_stdout_status();
 	}
 	scen_opts_finish(&so);
 	if (optind < argc) {

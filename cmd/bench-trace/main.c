@@ -317,9 +317,7 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			fputs(help, stdout);
 			cJSON_Delete(o.labels);
-			if (fflush(stdout) != 0 || ferror(stdout))
-				bp_die_errno("stdout");
-			return BP_EXIT_OK;
+			return bp_stdout_status();
 		case 'H':
 			hostpath = optarg;
 			break;
@@ -369,10 +367,9 @@ main(int argc, char **argv)
 			o.to_ms = num_arg("--to", optarg, 0);
 			break;
 		case OPT_VERSION:
-			if (bp_print_version() < 0)
-				bp_die_errno("stdout");
+			bp_print_version();
 			cJSON_Delete(o.labels);
-			return BP_EXIT_OK;
+			return bp_stdout_status();
 		default:
 			fputs(usage, stderr);
 			cJSON_Delete(o.labels);
@@ -436,7 +433,5 @@ main(int argc, char **argv)
 		regfree(&o.filter[i]);
 	free(o.filter);
 	cJSON_Delete(o.labels);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		bp_die_errno("stdout");
-	return BP_EXIT_OK;
+	return bp_stdout_status();
 }
