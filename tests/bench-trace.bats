@@ -92,6 +92,46 @@ agree() {
 	agree SDPA_fwd
 }
 
+@test "unified_perf_summary agrees with TraceLens, rows in its order" {
+	agree unified_perf_summary
+}
+
+@test "trace_unified covers every linked GPU event once" {
+	need_traces
+	# no collectives here: every linked kernel, memcpy and memset is below
+	# exactly one row
+	jq -se '([.[] | select(.kind == "trace_unified") | .kernels[].count]
+		| add) == (.[] | select(.kind == "trace_info") | .gpu_linked)' \
+		"$BATS_FILE_TMPDIR/$QWEN.ndjson"
+	jq -se '[.[] | select(.kind == "trace_unified") | .pct] | add
+		| . > 99.999 and . < 100.001' "$BATS_FILE_TMPDIR/$QWEN.ndjson"
+}
+
+@test "trace_unified makes a synthetic op of a kernel no taken op covers" {
+	need_traces
+	run -0 bench-trace -t unified,info \
+		"$BP_SHARED"/traces/multirank-dlrm/worker0_step_12.*.json.gz
+	# aten::index passes through (a CPU op below it has a model); the
+	# kernel it launches itself is a row of its own, one kernel a call
+	jq -se 'map(select(.kind == "trace_unified" and
+		(.name | startswith("aten::index->")) and
+		(.name | endswith(" (Synthetic Op)")))) | length == 1 and
+		(.[0] | .has_perf_model == false and
+		([.kernels[].count] | add) == .count)' <<<"$output"
+	# collectives are left out: fewer kernels than linked
+	jq -se '([.[] | select(.kind == "trace_unified") | .kernels[].count]
+		| add) < (.[] | select(.kind == "trace_info") | .gpu_linked)' \
+		<<<"$output"
+	jq -se 'all(.[] | select(.kind == "trace_unified");
+		.kernels | all(.name | test("nccl"; "i") | not))' <<<"$output"
+}
+
+@test "trace_unified: a CPU-only trace has no GPU work to list" {
+	need_traces
+	run -0 bench-trace -t unified "$BP_SHARED/traces/cpu/mlp_train_cpu.kineto.json.gz"
+	[ -z "$output" ]
+}
+
 @test "the elementwise, normalization and reduce tables agree with TraceLens" {
 	agree UnaryElementwise
 	agree BinaryElementwise

@@ -282,7 +282,68 @@ def perf(c, rows, recs):
                  g["kernels"])
 
 
+def unified(c, rows, recs):
+    def k_of(name, cat, d, t, s, ci):
+        return key(name, cat, d, t, s, ci)
+    want = {k_of(r["name"], r["op category"], py(r["Input Dims"]),
+                 py(r["Input type"]), py(r["Input Strides"]),
+                 py(r["Concrete Inputs"])): r for r in rows}
+    got = {k_of(r["name"], r["category"], r["input_dims"], r["input_types"],
+                r["input_strides"], r["concrete_inputs"]): r for r in recs}
+    # the order is part of the table: by kernel time, then ex_UID
+    order = [k_of(r["name"], r["op category"], py(r["Input Dims"]),
+                  py(r["Input type"]), py(r["Input Strides"]),
+                  py(r["Concrete Inputs"])) for r in rows]
+    gorder = [k_of(r["name"], r["category"], r["input_dims"],
+                   r["input_types"], r["input_strides"],
+                   r["concrete_inputs"]) for r in recs]
+    if order != gorder:
+        c.fail("rows in another order")
+    for k in c.rows(want, got):
+        w, g = want[k], got[k]
+        c.num(k, "operation_count", w["operation_count"], g["count"])
+        c.num(k, "ex_UID", w["ex_UID"], g["ex_uid"])
+        c.num(k, "total_duration_us", w["total_duration_us"],
+              g["duration_sum_us"])
+        c.num(k, "mean_duration_us", w["mean_duration_us"],
+              g["duration_mean_us"])
+        c.num(k, "std_duration_us", w["std_duration_us"],
+              g["duration_std_us"])
+        for s in ("median", "min", "max"):
+            c.num(k, "duration_us_" + s, w["duration_us_" + s],
+                  g["duration_%s_us" % s])
+        for s in PERF_STATS:
+            c.num(k, "Kernel Time_" + s, w["Kernel Time (µs)_" + s],
+                  g["kernel_time_%s_us" % s])
+        c.num(k, "Kernel Time_sum", w["Kernel Time (µs)_sum"],
+              g["kernel_time_sum_us"])
+        c.num(k, "pct", w["Percentage (%)"], g["pct"])
+        c.num(k, "cumulative", w["Cumulative Percentage (%)"],
+              g["cumulative_pct"])
+        model = w["has_perf_model"] == "True"
+        if model != g["has_perf_model"]:
+            c.fail("%s has_perf_model: %s vs %s" % (k, model,
+                                                    g["has_perf_model"]))
+            continue
+        if model:
+            c.num(k, "GFLOPS", w["GFLOPS"], g["gflops"])
+            c.num(k, "Data Moved (MB)", w["Data Moved (MB)"],
+                  g["data_moved_mb"])
+            c.num(k, "FLOPS/Byte", w["FLOPS/Byte"], g["flops_per_byte"])
+            for s in PERF_STATS:
+                c.num(k, "TB/s_" + s, w["TB/s_" + s], g["tbps_" + s])
+                c.num(k, "TFLOPS/s_" + s, w["TFLOPS/s_" + s],
+                      g["tflops_" + s])
+            if w["Compute Spec"] != (g["compute_spec"] or ""):
+                c.fail("%s Compute Spec: %s vs %s" % (
+                    k, w["Compute Spec"], g["compute_spec"]))
+            if norm(py(w["perf_params"])) != norm(g["params"]):
+                c.fail("%s perf_params differ" % k)
+        kdetails(c, k[:60], py(w["kernel_details_summary"]), g["kernels"])
+
+
 TABLES = {
+    "unified_perf_summary": ("trace_unified", unified),
     "gpu_timeline": ("trace_timeline", timeline),
     "ops_summary_by_category": ("trace_category", category),
     "ops_summary": ("trace_op", ops),

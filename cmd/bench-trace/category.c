@@ -337,8 +337,15 @@ lookup(const char *name)
 const char *
 op_category(const struct trace *t, int32_t ev, const int32_t *k, size_t nk)
 {
-	const char *name = str_get(&t->s, t->ev[ev].name), *kn;
+	return op_category_of(t, str_get(&t->s, t->ev[ev].name), k, nk);
+}
+
+const char *
+op_category_of(const struct trace *t, const char *name, const int32_t *k,
+    size_t nk)
+{
 	const struct opcat *c = lookup(name);
+	const char *kn;
 
 	if (c)
 		return c->cat;

@@ -54,8 +54,8 @@ static const char help[] =
 "      --short-us US      short-kernel threshold (default 10)\n"
 "      --step N           keep only ProfilerStep#N\n"
 "  -t, --tables LIST      tables to write, comma-separated: info, timeline,\n"
-"                         category, op, kernel, short, perf, phase,\n"
-"                         collective, or all (the default)\n"
+"                         category, op, kernel, short, perf, unified,\n"
+"                         phase, collective, or all (the default)\n"
 "      --to MS            keep what starts before MS milliseconds\n"
 "  -h, --help             show this help and exit\n"
 "      --version          show the version and exit\n"
@@ -79,7 +79,8 @@ parse_tables(const char *arg)
 		{ "category", TB_CATEGORY }, { "op", TB_OP },
 		{ "kernel", TB_KERNEL }, { "short", TB_SHORT },
 		{ "perf", TB_PERF }, { "phase", TB_PHASE },
-		{ "collective", TB_COLL }, { "all", TB_ALL },
+		{ "collective", TB_COLL }, { "unified", TB_UNIFIED },
+		{ "all", TB_ALL },
 	};
 	char *copy = bp_xstrdup(arg), *tok, *save = NULL;
 	unsigned bits = 0;
@@ -259,6 +260,8 @@ tables(struct trace *t, const struct opts *o)
 		table_short(t, o);
 	if (o->tables & TB_PERF)
 		table_perf(t, o);
+	if (o->tables & TB_UNIFIED)
+		table_unified(t, o);
 	if (o->tables & TB_PHASE)
 		table_phase(t, o);
 	if (o->tables & TB_COLL)

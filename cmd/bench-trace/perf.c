@@ -180,14 +180,6 @@ precision(const char *name)
 	return NULL;
 }
 
-struct model {
-	const char *sheet;
-	cJSON *params;
-	double flops;
-	double bytes;		/* NaN when a dtype is unknown */
-	char spec[32];
-};
-
 /* The event's shape arguments, parsed. */
 struct args {
 	cJSON *dims, *types, *strides, *concrete;
@@ -239,7 +231,7 @@ pair(const char *a, const char *b)
 }
 
 static void
-spec(struct model *m, const char *maf, const char *dtype)
+spec(struct perf_model *m, const char *maf, const char *dtype)
 {
 	const char *p = precision(dtype);
 
@@ -276,7 +268,7 @@ dims3(const cJSON *dims, int i, double v[3])
 }
 
 static int
-gemm(const char *name, const struct args *a, struct model *m)
+gemm(const char *name, const struct args *a, struct perf_model *m)
 {
 	int bias, a_i, b_i, batched = 0;
 	double M, N, K, B = 1, x, v[3], w[3], e;
@@ -355,7 +347,7 @@ is_true(const char *s)
 }
 
 static int
-sdpa(const char *name, const struct args *a, struct model *m)
+sdpa(const char *name, const struct args *a, struct perf_model *m)
 {
 	int q[4], flash = 1, bnhd, di, ci;
 	double s[3][4];
@@ -446,7 +438,7 @@ sdpa(const char *name, const struct args *a, struct model *m)
 }
 
 static int
-unary(const struct args *a, struct model *m)
+unary(const struct args *a, struct perf_model *m)
 {
 	const cJSON *shape = at(a->dims, 0), *out = at(a->dims, 1);
 	const char *din = str_at(a->types, 0), *dout = NULL;
@@ -477,7 +469,7 @@ unary(const struct args *a, struct model *m)
 }
 
 static int
-binary(const struct args *a, struct model *m)
+binary(const struct args *a, struct perf_model *m)
 {
 	const cJSON *s1 = at(a->dims, 0), *s2 = at(a->dims, 1);
 	const char *d1 = str_at(a->types, 0), *d2 = str_at(a->types, 1);
@@ -550,7 +542,7 @@ list_prod(const char *s, double *out)
 }
 
 static int
-norm(const char *name, const struct args *a, struct model *m)
+norm(const char *name, const struct args *a, struct perf_model *m)
 {
 	const cJSON *shape = at(a->dims, 0);
 	const char *din = str_at(a->types, 0), *tr;
@@ -616,7 +608,7 @@ norm(const char *name, const struct args *a, struct model *m)
 }
 
 static int
-reduce(const char *name, const struct args *a, struct model *m)
+reduce(const char *name, const struct args *a, struct perf_model *m)
 {
 	const cJSON *shape = at(a->dims, 0);
 	const char *din = str_at(a->types, 0), *rt;
@@ -650,8 +642,8 @@ reduce(const char *name, const struct args *a, struct model *m)
 	return 0;
 }
 
-static int
-model(const struct trace *t, const struct ev *e, struct model *m)
+int
+perf_model(const struct trace *t, const struct ev *e, struct perf_model *m)
 {
 	const char *name = str_get(&t->s, e->name);
 	const char *sheet = perf_sheet(name);
@@ -727,8 +719,8 @@ by_sheet_time(const void *a, const void *b)
 }
 
 /* Stats over the finite values only, as pandas skips NaN. */
-static void
-add_stats(cJSON *r, const char *fmt, const double *v, size_t n)
+void
+perf_stats(cJSON *r, const char *fmt, const double *v, size_t n)
 {
 	static const char *const suf[5] = { "mean", "median", "std", "min",
 	    "max" };
@@ -761,56 +753,56 @@ mean_finite(const double *v, size_t n)
 	return m ? sum / m : NAN;
 }
 
+/* Per call: TFLOP/s and TB/s from the kernel (busy) time in us. */
 static void
-emit_group(struct trace *t, const struct pgroup *g, const struct opts *o,
-    const struct gpu_peak *gp)
+rates(const struct perf_model *m, const double *busy, size_t n, double *tf,
+    double *tb)
 {
-	cJSON *r = rec_new(t, "trace_perf", o);
-	double gflops = g->flops / 1e9, *tf, *tb, *kt, *pr, peak, bw;
-	const struct launcher **lv;
-	size_t n = g->n;
-
-	tf = bp_xmalloc(n * sizeof *tf);
-	tb = bp_xmalloc(n * sizeof *tb);
-	kt = bp_xmalloc(n * sizeof *kt);
-	pr = bp_xmalloc(n * sizeof *pr);
-	lv = bp_xmalloc(n * sizeof *lv);
-	peak = o->peak_tflops > 0 ? o->peak_tflops : peak_for(g->spec, gp);
-	bw = o->peak_tbps > 0 ? o->peak_tbps : gp ? gp->tbps : 0;
 	for (size_t i = 0; i < n; i++) {
-		double busy = g->c[i].busy;
-
-		kt[i] = busy;
-		tf[i] = busy > 0 ? (gflops / 1e3) / (busy / 1e6) : NAN;
-		tb[i] = busy > 0 && isfinite(g->bytes) ?
-		    (g->bytes / 1e12) / (busy / 1e6) : NAN;
-		lv[i] = &g->c[i].k;
-		pr[i] = NAN;
-		if (peak > 0 && bw > 0 && isfinite(g->bytes) && gflops > 0 &&
-		    busy > 0) {
-			double ct = gflops * 1e9 / (peak * 1e12) * 1e6;
-			double mt = g->bytes / (bw * 1e12) * 1e6;
-
-			pr[i] = (ct > mt ? ct : mt) / busy * 100;
-		}
+		tf[i] = busy[i] > 0 ? (m->flops / 1e9 / 1e3) / (busy[i] / 1e6) :
+		    NAN;
+		tb[i] = busy[i] > 0 && isfinite(m->bytes) ?
+		    (m->bytes / 1e12) / (busy[i] / 1e6) : NAN;
 	}
-	cJSON_AddStringToObject(r, "sheet", g->sheet);
-	cJSON_AddStringToObject(r, "name", str_get(&t->s, t->ev[g->c[0].ev].name));
-	cJSON_AddItemToObject(r, "params", cJSON_Duplicate(g->params, 1));
-	cJSON_AddNumberToObject(r, "count", (double)n);
-	cJSON_AddNumberToObject(r, "ex_uid", g->uid);
+}
+
+void
+perf_rates(cJSON *r, const struct perf_model *m, const double *busy,
+    size_t n)
+{
+	double gflops = m->flops / 1e9;
+	double *tf = bp_xmalloc((n + 1) * sizeof *tf);
+	double *tb = bp_xmalloc((n + 1) * sizeof *tb);
+
+	rates(m, busy, n, tf, tb);
 	rec_num(r, "gflops", gflops);
-	rec_num(r, "data_moved_mb", g->bytes / (1024 * 1024));
-	rec_num(r, "flops_per_byte", g->bytes > 0 ? gflops * 1e9 / g->bytes :
+	rec_num(r, "data_moved_mb", m->bytes / (1024 * 1024));
+	rec_num(r, "flops_per_byte", m->bytes > 0 ? gflops * 1e9 / m->bytes :
 	    NAN);
-	if (g->spec[0])
-		cJSON_AddStringToObject(r, "compute_spec", g->spec);
+	if (m->spec[0])
+		cJSON_AddStringToObject(r, "compute_spec", m->spec);
 	else
 		cJSON_AddNullToObject(r, "compute_spec");
-	add_stats(r, "tflops_%s", tf, n);
-	add_stats(r, "tbps_%s", tb, n);
-	add_stats(r, "kernel_time_%s_us", kt, n);
-	rec_num(r, "kernel_time_sum_us", g->sum);
+	perf_stats(r, "tflops_%s", tf, n);
+	perf_stats(r, "tbps_%s", tb, n);
+	free(tf);
+	free(tb);
+}
+
+/* The share of the device's peaks, and the roofline, when they are known. */
+void
+perf_peaks(cJSON *r, const struct trace *t, const struct perf_model *m,
+    const double *busy, size_t n, const struct opts *o)
+{
+	const struct gpu_peak *gp = gpu ? gpu : find_gpu(t->device);
+	double gflops = m->flops / 1e9, peak, bw;
+	double *tf = bp_xmalloc((n + 1) * sizeof *tf);
+	double *tb = bp_xmalloc((n + 1) * sizeof *tb);
+	double *pr = bp_xmalloc((n + 1) * sizeof *pr);
+
+	rates(m, busy, n, tf, tb);
+	peak = o->peak_tflops > 0 ? o->peak_tflops : peak_for(m->spec, gp);
+	bw = o->peak_tbps > 0 ? o->peak_tbps : gp ? gp->tbps : 0;
 	if (peak > 0) {
 		rec_num(r, "peak_tflops", peak);
 		rec_num(r, "pct_peak_tflops_mean", mean_finite(tf, n) / peak *
@@ -820,21 +812,51 @@ emit_group(struct trace *t, const struct pgroup *g, const struct opts *o,
 		rec_num(r, "peak_tbps", bw);
 		rec_num(r, "pct_peak_tbps_mean", mean_finite(tb, n) / bw * 100);
 	}
-	if (peak > 0 && bw > 0 && isfinite(g->bytes) && gflops > 0) {
+	if (peak > 0 && bw > 0 && isfinite(m->bytes) && gflops > 0) {
 		double ct = gflops * 1e9 / (peak * 1e12) * 1e6;
-		double mt = g->bytes / (bw * 1e12) * 1e6;
+		double mt = m->bytes / (bw * 1e12) * 1e6;
+		double rt = ct > mt ? ct : mt;
 
-		rec_num(r, "roofline_time_us", ct > mt ? ct : mt);
+		for (size_t i = 0; i < n; i++)
+			pr[i] = busy[i] > 0 ? rt / busy[i] * 100 : NAN;
+		rec_num(r, "roofline_time_us", rt);
 		cJSON_AddStringToObject(r, "roofline_bound", ct >= mt ?
 		    "compute" : "memory");
-		add_stats(r, "pct_roofline_%s", pr, n);
+		perf_stats(r, "pct_roofline_%s", pr, n);
 	}
-	cJSON_AddItemToObject(r, "kernels", kernel_summary(t, lv, n));
-	rec_emit(r);
 	free(tf);
 	free(tb);
-	free(kt);
 	free(pr);
+}
+
+static void
+emit_group(struct trace *t, const struct pgroup *g, const struct opts *o)
+{
+	cJSON *r = rec_new(t, "trace_perf", o);
+	struct perf_model m = { g->sheet, g->params, g->flops, g->bytes, "" };
+	const struct launcher **lv;
+	double *kt;
+	size_t n = g->n;
+
+	memcpy(m.spec, g->spec, sizeof m.spec);
+	kt = bp_xmalloc((n + 1) * sizeof *kt);
+	lv = bp_xmalloc((n + 1) * sizeof *lv);
+	for (size_t i = 0; i < n; i++) {
+		kt[i] = g->c[i].busy;
+		lv[i] = &g->c[i].k;
+	}
+	cJSON_AddStringToObject(r, "sheet", g->sheet);
+	cJSON_AddStringToObject(r, "name", str_get(&t->s, t->ev[g->c[0].ev].name));
+	cJSON_AddItemToObject(r, "params", cJSON_Duplicate(g->params, 1));
+	cJSON_AddNumberToObject(r, "count", (double)n);
+	cJSON_AddNumberToObject(r, "ex_uid", g->uid);
+	perf_rates(r, &m, kt, n);
+	perf_stats(r, "kernel_time_%s_us", kt, n);
+	rec_num(r, "kernel_time_sum_us", g->sum);
+	perf_peaks(r, t, &m, kt, n, o);
+	cJSON_AddItemToObject(r, "kernels", kernel_summary(t, lv, n));
+	rec_emit(r);
+	free(kt);
 	free(lv);
 }
 
@@ -843,13 +865,13 @@ static int64_t
 group_for(const struct trace *t, const struct ev *e, struct pgroup **g,
     size_t *ng, struct imap *at)
 {
-	struct model m;
+	struct perf_model m;
 	char *params, *key;
 	int64_t *hit, h;
 	uint64_t hu = 14695981039346656037ULL;
 	struct pgroup *pg;
 
-	if (model(t, e, &m) < 0)
+	if (perf_model(t, e, &m) < 0)
 		return -1;
 	params = cJSON_PrintUnformatted(m.params);
 	key = bp_xmalloc(strlen(params) + strlen(m.sheet) + 32);
@@ -892,7 +914,6 @@ table_perf(struct trace *t, const struct opts *o)
 	struct imap at = { 0 }, seen = { 0 };
 	int32_t *sub = NULL;
 	size_t nsub = 0, capsub = 0;
-	const struct gpu_peak *gp = gpu ? gpu : find_gpu(t->device);
 
 	if (!t->has_gpu)
 		return;
@@ -937,7 +958,7 @@ table_perf(struct trace *t, const struct opts *o)
 	if (ng)
 		qsort(g, ng, sizeof *g, by_sheet_time);
 	for (size_t i = 0; i < ng; i++) {
-		emit_group(t, &g[i], o, gp);
+		emit_group(t, &g[i], o);
 		for (size_t j = 0; j < g[i].n; j++)
 			free(g[i].c[j].k.k);
 		free(g[i].c);

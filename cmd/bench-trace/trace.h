@@ -179,7 +179,8 @@ enum {
 	TB_PERF = 1 << 6,
 	TB_PHASE = 1 << 7,
 	TB_COLL = 1 << 8,
-	TB_ALL = (1 << 9) - 1,
+	TB_UNIFIED = 1 << 9,
+	TB_ALL = (1 << 10) - 1,
 };
 
 /* reader.c: 0, or -1 when --lenient kept what came before an error in
@@ -221,6 +222,9 @@ cJSON *kernel_summary(const struct trace *t, const struct launcher *const *l,
 /* category.c */
 const char *op_category(const struct trace *t, int32_t ev, const int32_t *k,
     size_t nk);
+/* The same for an op named name (a synthetic op's name). */
+const char *op_category_of(const struct trace *t, const char *name,
+    const int32_t *k, size_t nk);
 const char *perf_sheet(const char *opname);
 
 /* out.c: records */
@@ -246,6 +250,7 @@ void table_op(struct trace *t, const struct opts *o);
 void table_kernel(struct trace *t, const struct opts *o);
 void table_short(struct trace *t, const struct opts *o);
 void table_perf(struct trace *t, const struct opts *o);
+void table_unified(struct trace *t, const struct opts *o);
 void table_phase(struct trace *t, const struct opts *o);
 
 /* multirank.c: per-rank summaries kept after a trace is freed */
@@ -255,8 +260,26 @@ struct rank_sum *rank_summary(struct trace *t, const struct opts *o);
 void rank_sum_free(struct rank_sum *r);
 void multirank(struct rank_sum **r, int n, const struct opts *o);
 
-/* perf.c */
+/* perf.c: TraceLens's perf models */
+struct perf_model {
+	const char *sheet;	/* "GEMM", "SDPA_fwd", ... */
+	cJSON *params;		/* the model's parameters (owned) */
+	double flops;
+	double bytes;		/* NaN when a dtype is unknown */
+	char spec[32];		/* "matrix_bf16", or "" */
+};
 void peaks_init(struct opts *o, const char *hostpath, int stdin_busy);
+/* 0 with m filled, or -1 when the op has no model for its shapes. */
+int perf_model(const struct trace *t, const struct ev *e,
+    struct perf_model *m);
+/* mean, median, std, min, max of the finite values: fmt has one %s. */
+void perf_stats(cJSON *r, const char *fmt, const double *v, size_t n);
+/* gflops ... tbps_* for calls of kernel (busy) times busy[n], us. */
+void perf_rates(cJSON *r, const struct perf_model *m, const double *busy,
+    size_t n);
+/* peak_*, pct_peak_*, roofline_* where the peaks are known. */
+void perf_peaks(cJSON *r, const struct trace *t, const struct perf_model *m,
+    const double *busy, size_t n, const struct opts *o);
 
 /* diff.c */
 void trace_diff(struct trace *base, struct trace *cur, const struct opts *o);
