@@ -358,7 +358,10 @@ examples/ci/bench-ci.sh pr" ]
 	[[ $output == *"gemm   cpu @ "*"m=256, n=512, k=512"* ]]
 	[[ $output == *'{"model":"gemm","m":256,"iter":0,'* ]]
 	[[ $output == *"exit status 1"* ]]
-	[[ $output == *"latency_ms	regression	"* ]]
+	# fp64 needs twice the memory whatever the load; its latency on a
+	# machine busy with other work may overlap, so only its line is asked
+	[[ $output == *"peak_rss_mb	regression	"* ]]
+	[[ $output == *"latency_ms	"* ]]
 }
 
 @test "README: benchmarking your own model works as shown" {

@@ -385,9 +385,11 @@ proc_stop(struct proc *p)
 }
 
 /* Splits what arrived into lines.  0 at the end of the stream, 1 when
- * there may be more, -1 when the reader asked to stop the process. */
+ * there may be more, 2 when the pipe is empty but still open, -1 when the
+ * reader asked to stop the process.  A last line without its newline
+ * counts when partial is set, else it is dropped. */
 static int
-read_lines(struct reader *r, int once)
+read_lines(struct reader *r, int once, int partial)
 {
 	struct bp_buf *b = &r->line;
 	size_t start, have;
@@ -401,12 +403,13 @@ read_lines(struct reader *r, int once)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return errno == EAGAIN ? 1 : 0;
+			return errno == EAGAIN ? 2 : 0;
 		if (n == 0) {
 			/* a last line without its newline still counts; the
 			 * bytes after it are left over from earlier lines */
 			b->p[b->len] = '\0';
-			if (b->len > 0 && r->online(r->arg, b->p, b->len) < 0)
+			if (b->len > 0 && partial &&
+			    r->online(r->arg, b->p, b->len) < 0)
 				rc = -1;
 			b->len = 0;
 			if (r->flush(r->arg) < 0)
@@ -451,7 +454,7 @@ read_until_exit(struct proc *p, struct reader *r)
 {
 	struct pollfd pf[2];
 	struct timespec tick = { 0, 10000000 };
-	int reading = 1, rc;
+	int reading = 1, left = 0, rc;
 	siginfo_t si;
 
 	/* Linux 5.3; without a pidfd, look every 10 ms */
@@ -464,7 +467,7 @@ read_until_exit(struct proc *p, struct reader *r)
 		    errno != EINTR)
 			bp_die_errno("ppoll");
 		if (pf[1].revents) {
-			rc = read_lines(r, 1);
+			rc = read_lines(r, 1, 1);
 			if (rc <= 0)
 				reading = 0;
 			if (rc < 0)
@@ -475,11 +478,22 @@ read_until_exit(struct proc *p, struct reader *r)
 		    &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid))
 			break;
 	}
-	/* what it wrote before it exited is in the pipe; what it left
-	 * running could write for ever, so it goes first (the unreaped
-	 * leader keeps the group's id ours) */
+	/* What it wrote before it exited is in the pipe.  Something it left
+	 * running still holds the pipe when a read finds it empty but open,
+	 * or when it keeps filling: that could write for ever, so it goes
+	 * first (the unreaped leader keeps the group's id ours), and the
+	 * line it was killed in the middle of is not the command's. */
+	for (int i = 0; reading && !left; i++) {
+		rc = i < 16 ? read_lines(r, 1, 1) : 2;
+		if (rc == 2)
+			left = 1;
+		else if (rc <= 0)
+			reading = 0;
+		if (rc < 0)
+			proc_stop(p);
+	}
 	kill(-p->pid, SIGKILL);
-	if (reading && read_lines(r, 0) < 0)
+	if (reading && read_lines(r, 0, 0) < 0)
 		proc_stop(p);
 	if (p->pidfd >= 0)
 		close(p->pidfd);
