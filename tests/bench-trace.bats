@@ -132,6 +132,28 @@ agree() {
 	[ -z "$output" ]
 }
 
+@test "every table agrees with TraceLens on an sglang decode, a prefill and a DLRM training trace" {
+	need_traces
+	ref="$BP_GOLDEN/tracelens"
+	for pair in sglang_Qwen3-8B_decode:inference/sglang_Qwen3-8B_decode.json.gz \
+	    sglang_Qwen3-8B_prefilldecode:inference/sglang_Qwen3-8B_prefilldecode.json.gz \
+	    dlrm_worker0:multirank-dlrm/worker0_step_12.1694128201545.pt.trace.json.gz; do
+		name=${pair%%:*} trace="$BP_SHARED/traces/${pair#*:}"
+		bench-trace "$trace" >all.ndjson
+		bench-trace --by-shape -t op "$trace" >shape.ndjson
+		n=0
+		for csv in "$ref/$name"/*.csv.gz; do
+			table=$(basename "$csv" .csv.gz)
+			nd=all.ndjson
+			[ "$table" = ops_unique_args ] && nd=shape.ndjson
+			run -0 "$BP_PY" "$BP_SRC/tests/trace_agree.py" "$table" "$csv" "$nd"
+			echo "$name: $output"
+			n=$((n + 1))
+		done
+		[ "$n" -ge 8 ]
+	done
+}
+
 @test "the elementwise, normalization and reduce tables agree with TraceLens" {
 	agree UnaryElementwise
 	agree BinaryElementwise
