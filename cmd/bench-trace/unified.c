@@ -227,11 +227,12 @@ orphans(struct state *s)
 {
 	struct trace *t = s->t;
 	uint8_t *covered = calloc(t->nev + 1, 1);
-	int32_t *sub = NULL, *byrt, *rts, *next;
+	int32_t *sub = NULL, *byrt, *last, *rts, *next;
 	size_t nsub = 0, capsub = 0, nrt = 0;
 	uint32_t uid = (uint32_t)t->nevents;
 
 	byrt = bp_xmalloc((t->nev + 1) * sizeof *byrt);
+	last = bp_xmalloc((t->nev + 1) * sizeof *last);
 	rts = bp_xmalloc((t->nev + 1) * sizeof *rts);
 	next = bp_xmalloc((t->nev + 1) * sizeof *next);
 	if (!covered)
@@ -247,7 +248,7 @@ orphans(struct state *s)
 	 * first event; chained through next[] */
 	for (size_t i = 0; i < t->nev; i++) {
 		const struct ev *e = &t->ev[i];
-		int32_t p = e->parent, *tail;
+		int32_t p = e->parent;
 
 		if (!is_gpu_cat(e->cat) || !(e->flags & EV_INWIN) ||
 		    covered[i] || (e->flags & EV_COMM) || p < 0 ||
@@ -256,11 +257,10 @@ orphans(struct state *s)
 		if (byrt[p] < 0) {
 			rts[nrt++] = p;
 			byrt[p] = (int32_t)i;
-			continue;
+		} else {
+			next[last[p]] = (int32_t)i;
 		}
-		for (tail = &byrt[p]; *tail >= 0; tail = &next[*tail])
-			;
-		*tail = (int32_t)i;
+		last[p] = (int32_t)i;
 	}
 	for (size_t r = 0; r < nrt; r++)
 		for (int32_t k = byrt[rts[r]]; k >= 0; k = next[k])
@@ -279,6 +279,7 @@ orphans(struct state *s)
 	free(covered);
 	free(sub);
 	free(byrt);
+	free(last);
 	free(rts);
 	free(next);
 }
