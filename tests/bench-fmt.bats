@@ -366,6 +366,8 @@ need_gnuplot() {
 @test "bench-fmt man page examples run" {
 	need_gnuplot
 	cp "$IN" results.ndjson
+	cp "$BP_SHARED/traces/tracelens-h100/gaunernst_bert-small-uncased__1016001.json.gz" \
+		trace.json.gz 2>/dev/null || true
 	sed -n '/^\.Bd -literal/,/^\.Ed/p' "$BP_SRC/share/man/man1/bench-fmt.1" |
 		grep -v '^\.' >examples.sh
 	while read -r line; do
@@ -373,10 +375,13 @@ need_gnuplot() {
 		bench-run*)
 			command -v bench-run >/dev/null && command -v bench-agg >/dev/null ||
 				continue ;;
+		bench-trace*)
+			[ -f trace.json.gz ] || continue ;;
 		esac
-		sh -ec "$line" >/dev/null || { echo "failed: $line"; false; }
+		sh -ec "$line" </dev/null >/dev/null || { echo "failed: $line"; false; }
 	done <examples.sh
 	[ -s report.html ] && [ -L reports/latest.md ] && [ -s scaling.svg ]
+	[ ! -f trace.json.gz ] || grep -q roofline roofline.svg
 	[ "$(wc -l <samples.csv)" -eq 204 ]
 }
 
@@ -447,7 +452,167 @@ need_gnuplot() {
 
 @test "bench-fmt counts as not shown only the trace kinds no section shows" {
 	run -0 bench-fmt -T -f json "$BP_GOLDEN/bench-fmt/trace.in"
-	jq -e '.summary.not_shown == {"trace_short_kernel": 2}' <<<"$output"
+	jq -e '.summary.not_shown == {}' <<<"$output"
+	for f in trace-more trace-job trace-bad; do
+		run -0 bench-fmt -T -f json "$BP_GOLDEN/bench-fmt/$f.in"
+		jq -e '.summary.not_shown == {}' <<<"$output"
+	done
+	# a trace kind this version does not know is still counted
+	{ cat "$BP_GOLDEN/bench-fmt/trace.in"; echo '{"kind":"trace_future","trace":"x"}'; } >t.ndjson
+	run -0 bench-fmt -T -f json t.ndjson
+	jq -e '.summary.not_shown == {"trace_future": 1}' <<<"$output"
+}
+
+TRACE_MORE="$BP_GOLDEN/bench-fmt/trace-more.in"
+TRACE_JOB="$BP_GOLDEN/bench-fmt/trace-job.in"
+TRACE_BAD="$BP_GOLDEN/bench-fmt/trace-bad.in"
+
+@test "bench-fmt -f md shows the roofline, short kernels, phases and steps of a trace" {
+	GOLDEN=bench-fmt/trace-more-md golden bench-fmt -T "$TRACE_MORE"
+}
+
+@test "bench-fmt -f html without charts shows the roofline, short kernels, phases and steps" {
+	GOLDEN=bench-fmt/trace-more-html golden bench-fmt -T -f html --no-charts "$TRACE_MORE"
+}
+
+@test "bench-fmt -f md shows a multi-rank job once and the --diff comparisons" {
+	GOLDEN=bench-fmt/trace-job-md golden bench-fmt -T "$TRACE_JOB"
+}
+
+@test "bench-fmt -f html without charts shows a multi-rank job and the --diff comparisons" {
+	GOLDEN=bench-fmt/trace-job-html golden bench-fmt -T -f html --no-charts "$TRACE_JOB"
+}
+
+@test "bench-fmt calls the timeline of a trace without GPU events a CPU timeline" {
+	run -0 bench-fmt -T "$TRACE_MORE"
+	cpu=${output#*"### mlp\_train\_cpu.kineto.json.gz, rank 0"}
+	cpu=${cpu%%$'\n### '*}
+	[[ "$cpu" == *"#### CPU timeline"* ]]
+	[[ "$cpu" != *"GPU timeline"* ]]
+	[[ "$output" == *"#### GPU timeline"* ]]
+	# a training trace's one "unknown" phase is no table; its steps are
+	[[ "$cpu" != *"#### Phases"* ]]
+	[[ "$cpu" == *'| 2 | `ProfilerStep#2` | unknown | 160.0 |'* ]]
+}
+
+@test "bench-fmt trace tables: roofline by kernel time, peaks, short kernels, phases" {
+	run -0 bench-fmt -T "$TRACE_MORE"
+	[[ "$output" == *"Against peaks of 989.0 TFLOP/s and 3.350 TB/s"* ]]
+	[[ "$output" == *"The first 10 of 12, by kernel time."* ]]
+	roof=${output#*"#### Roofline"}
+	roof=${roof%%"####"*}
+	[ "$(grep -m1 '^| `' <<<"$roof")" = '| `aten::mm` | GEMM | M=8944, N=2816, K=1024, BFloat16, B=1 | 48 | 4.055 | 51.58 | 692.8 | 610.7 | 0.8815 | 61.7% | compute |' ]
+	[ "$(grep -c '^| `' <<<"$roof")" -eq 10 ]
+	[[ "$output" == *"152 kernels are short, from 1.471 to 4.128 µs"* ]]
+	[[ "$output" == *"| prefill | 1 | 15 | 15,360 | 522.7 | 492.8 | 49.9% | 50.1% | GEMM 85%, RMSNorm 5%, InferenceAttention 4% |"* ]]
+}
+
+@test "bench-fmt trace job: ranks side by side, the slowest, the straggler, collectives" {
+	run -0 bench-fmt -T "$TRACE_JOB"
+	[ "$(grep -c '^### Multi-rank job, 8 ranks$' <<<"$output")" -eq 1 ]
+	[[ "$output" == *"| rank 1 ⚠️ slowest | 1.043 | 11.34 | 11.06 | 12.12 | 6.349 | 18.47 | 59.9% | +74.6% |"* ]]
+	[[ "$output" == *"The slowest is rank 1: busy 12.12 ms, +74.6% against the ranks' mean."* ]]
+	[[ "$output" == *"The straggler is rank 7: it arrived last at 5 of 8 collectives"* ]]
+	[[ "$output" == *'| `all_to_all` | alltoall | 8 | 40 | 4.742 | 9.506 | rank 1 | 98.2% |'* ]]
+	# the collectives of the job's ranks are not repeated per rank
+	[ "$(grep -c '^#### Collectives$' <<<"$output")" -eq 1 ]
+	[[ "$output" == *"| Exposed communication | 0 | 0 | 0 | — |"* ]]
+	[[ "$output" == *"| elementwise | 735 → 16 | 17.36 | 0.02781 | -17.33 | -99.8% |"* ]]
+	[[ "$output" == *"The first 10 of 20, by size of the change."* ]]
+}
+
+@test "bench-fmt -f json carries the trace tables whole" {
+	run -0 bench-fmt -T -f json "$TRACE_MORE"
+	jq -e '.trace.traces | length == 3' <<<"$output"
+	jq -e '.trace.traces[0] | .perf | length == 12 and .[0].name == "aten::mm" and .[0].count == 48' <<<"$output"
+	jq -e '.trace.traces[0] | (.short_kernels | length) == 11 and (.short_hist | length) == 23 and (.categories | length) == 4 and .timeline.kind == "trace_timeline"' <<<"$output"
+	jq -e '.trace.traces[1].phases[0].tokens == 15360 and (.trace.traces[1].phase_categories | length) == 7' <<<"$output"
+	jq -e '.trace.job == null and .trace.diffs == []' <<<"$output"
+	run -0 bench-fmt -T -f json "$TRACE_JOB"
+	jq -e '.trace.job | (.ranks | map(.rank)) == [0,1,2,3,4,5,6,7] and (.stragglers | length) == 8 and (.collective_sync | length) == 8 and (.straggler_steps | length) == 1' <<<"$output"
+	jq -e '.trace.diffs | length == 1 and (.[0].timeline | length) == 8 and (.[0].categories | length) == 5 and (.[0].ops | length) == 20' <<<"$output"
+	jq -e '[.trace.traces[].collectives | length] | add == 16' <<<"$output"
+	run -0 bench-fmt -T -f json "$BP_GOLDEN/bench-fmt/trace-xlsx.in"
+	jq -e '.trace.traces[0].unified | length == 3 and .[0].kind == "trace_unified" and .[0].has_perf_model' <<<"$output"
+	# reports without traces have no trace member
+	run -0 bench-fmt -T -f json "$IN"
+	jq -e 'has("trace") | not' <<<"$output"
+}
+
+@test "bench-fmt -f text lists the traces, not nothing" {
+	run -0 bench-fmt -T -f text "$TRACE_MORE"
+	[[ "$output" == *"Qwen_Qwen1.5-0.5B-Chat__1016005.json.gz, rank 0: GPU 34.89 ms, busy 91.4%, idle 8.6%; elementwise 54.4%, GEMM 28.2%, other 15.0%"* ]]
+	[[ "$output" != *"the input holds no records"* ]]
+	run -0 bench-fmt -T -f text "$TRACE_JOB"
+	[[ "$output" == *"slowest of the job's ranks: rank 1, busy 12.12 ms, +74.6% against the mean"* ]]
+}
+
+@test "bench-fmt -f gnuplot -c roofline draws the ops and the roof in gnuplot" {
+	need_gnuplot
+	run -0 bench-fmt -f gnuplot -c roofline "$TRACE_MORE"
+	[[ "$output" == *"peak_tflops = 989"* ]]
+	[[ "$output" == *"peak_tbps = 3.35"* ]]
+	[[ "$output" == *"array names[4] = ['GEMM', 'SDPA_fwd', 'UnaryElementwise', 'BinaryElementwise']"* ]]
+	bench-fmt -f gnuplot -c roofline "$TRACE_MORE" | gnuplot >r.svg
+	grep -q '<svg' r.svg
+	grep -q 'roofline' r.svg
+	for c in trace-timeline trace-category; do
+		bench-fmt -f gnuplot -c $c "$TRACE_MORE" | gnuplot >$c.svg
+		grep -q '<svg' $c.svg
+	done
+	bench-fmt -f gnuplot -c trace-timeline "$TRACE_JOB" | gnuplot >job.svg
+	grep -q 'rank 7 (10.97 ms)' job.svg
+	# without trace records there is nothing to plot
+	run -0 bench-fmt -f gnuplot -c roofline "$IN"
+	[[ "$output" == *"Nothing to plot"* ]]
+}
+
+@test "bench-fmt -f html inlines the trace charts, only where records exist" {
+	need_gnuplot
+	run -0 bench-fmt -T -f html "$TRACE_MORE"
+	[ "$(grep -c '<svg ' <<<"$output")" -eq 5 ]
+	[[ "$output" != *"Chart not drawn"* ]]
+	[[ "$output" == *"Qwen_Qwen1.5-0.5B-Chat__1016005.json.gz, rank 0: roofline</figcaption>"* ]]
+	[[ "$output" == *"mlp_train_cpu.kineto.json.gz, rank 0: CPU self time by category</figcaption>"* ]]
+	run -0 bench-fmt -T -f html "$TRACE_JOB"
+	[ "$(grep -c '<svg ' <<<"$output")" -eq 1 ]
+	[[ "$output" == *"Multi-rank job: GPU time of each rank</figcaption>"* ]]
+	run -0 bench-fmt -T -f html --no-charts "$TRACE_MORE"
+	[[ "$output" != *"<svg "* ]]
+}
+
+@test "bench-fmt shows trace records with missing and mistyped fields as dashes" {
+	for f in md html text json; do
+		run -0 --separate-stderr bench-fmt -T -f $f --no-charts "$TRACE_BAD"
+		[ -z "$stderr" ]
+		# null only as a JSON value, never as shown text
+		! sed '/": null,\{0,1\}$/d' <<<"$output" | grep -Eiq '\b(nan|-?inf|null)\b'
+	done
+	run -0 bench-fmt -T "$TRACE_BAD"
+	[[ "$output" == *"| rank ? ⚠️ slowest | — | — | — | — | — | — | — | — |"* ]]
+	[[ "$output" != *"The slowest is"* ]]
+	[[ "$output" == *'| `aten::sum` | Reduce\_fwd |  | 1 | 0.005000 | — | 0.2500 | 0.01000 | — |'* ]]
+	[[ "$output" != *"Against"* ]]
+	[[ "$output" == *"4 kernels are short: launch overhead"* ]]
+	run -0 bench-fmt -T -f json "$TRACE_BAD"
+	jq -e '.trace.job.ranks | length == 3' <<<"$output"
+}
+
+@test "bench-fmt never runs a command found in a trace's names (gnuplot backquotes)" {
+	need_gnuplot
+	run -0 bench-fmt -T -f html "$TRACE_BAD"
+	[ "$(grep -c '<svg ' <<<"$output")" -eq 4 ]
+	[[ "$output" != *"Chart not drawn"* ]]
+	for c in trace-timeline trace-category roofline; do
+		bench-fmt -f gnuplot -c $c "$TRACE_BAD" >$c.gp
+		gnuplot $c.gp >$c.svg
+		grep -q '<svg' $c.svg
+	done
+	[ ! -e pwned ]
+	grep -qF "'GEMM''\`touch pwned\`'" roofline.gp
+	grep -qF "'aten::mm\`touch pwned\`''\$(tou…'" roofline.gp
+	grep -qF "chart_title = 'evil''\`touch pwned\`\$(touch pwned).json, rank 0: roofline'" roofline.gp
+	grep -qF "'\`touch pwned\` ''\$(touch pwned)'''" trace-category.gp
 }
 
 need_openpyxl() {
@@ -467,7 +632,7 @@ import openpyxl
 sheets = {"timeline": "trace_timeline", "categories": "trace_category",
           "ops": "trace_op", "kernels": "trace_kernel",
           "short kernels": "trace_short_kernel", "roofline": "trace_perf",
-          "ranks": "trace_rank"}
+          "unified": "trace_unified", "ranks": "trace_rank"}
 recs = [json.loads(l) for l in open(sys.argv[2])]
 wb = openpyxl.load_workbook(sys.argv[1])
 assert wb.sheetnames == list(sheets), wb.sheetnames

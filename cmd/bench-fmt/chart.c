@@ -23,7 +23,8 @@
 #include "json.h"
 
 extern const struct chart_kind chart_heatmap, chart_scaling, chart_latency,
-    chart_trend, chart_regressions;
+    chart_trend, chart_regressions, chart_trace_timeline,
+    chart_trace_category, chart_roofline;
 
 const struct chart_kind *const chart_kinds[] = {
 	&chart_heatmap,
@@ -31,6 +32,9 @@ const struct chart_kind *const chart_kinds[] = {
 	&chart_latency,
 	&chart_trend,
 	&chart_regressions,
+	&chart_trace_timeline,
+	&chart_trace_category,
+	&chart_roofline,
 	NULL,
 };
 

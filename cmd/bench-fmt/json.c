@@ -1,9 +1,11 @@
 /*
  * json.c - the report as one JSON document for tools that want a single
  * object: {generated_at, benchpipe, hosts, summary, configurations,
- * results, stats, diffs, failures}.  Records appear as they came; the
- * configurations are the rows the other formats show, with the numbers
- * chosen the same way (stat, else samples, else the latest result).
+ * results, stats, diffs, failures}, and trace when the input has
+ * bench-trace records.  Records appear as they came; the configurations
+ * are the rows the other formats show, with the numbers chosen the same
+ * way (stat, else samples, else the latest result); the trace tables are
+ * whole, in the order the report shows them.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "timeutil.h"
+#include "trace.h"
 
 static cJSON *
 num(double v)
@@ -28,6 +31,78 @@ records(const cJSON *const *v, size_t n)
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, cJSON_Duplicate(v[i], 1));
 	return a;
+}
+
+static cJSON *
+tlist(const struct tlist *l)
+{
+	return records(l->v, l->n);
+}
+
+static cJSON *
+one(const cJSON *rec)
+{
+	return rec ? cJSON_Duplicate(rec, 1) : cJSON_CreateNull();
+}
+
+/* {traces: [{trace, rank, info, timeline, categories, ...}], job, diffs} */
+static cJSON *
+traces(const struct traces *s)
+{
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_CreateArray(), *x;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct trace *t = &s->v[i];
+
+		x = cJSON_CreateObject();
+		cJSON_AddItemToObject(x, "trace", *t->file ?
+		    cJSON_CreateString(t->file) : cJSON_CreateNull());
+		cJSON_AddItemToObject(x, "rank", num(t->rank));
+		cJSON_AddItemToObject(x, "info", one(t->info));
+		cJSON_AddItemToObject(x, "timeline", one(t->timeline));
+		cJSON_AddItemToObject(x, "categories", tlist(&t->cats));
+		cJSON_AddItemToObject(x, "ops", tlist(&t->ops));
+		cJSON_AddItemToObject(x, "kernels", tlist(&t->kernels));
+		cJSON_AddItemToObject(x, "perf", tlist(&t->perf));
+		cJSON_AddItemToObject(x, "unified", tlist(&t->unified));
+		cJSON_AddItemToObject(x, "short_kernels", tlist(&t->shorts));
+		cJSON_AddItemToObject(x, "short_hist", tlist(&t->hist));
+		cJSON_AddItemToObject(x, "steps", tlist(&t->steps));
+		cJSON_AddItemToObject(x, "phases", tlist(&t->phases));
+		cJSON_AddItemToObject(x, "phase_categories",
+		    tlist(&t->phasecats));
+		cJSON_AddItemToObject(x, "collectives", tlist(&t->colls));
+		cJSON_AddItemToArray(a, x);
+	}
+	cJSON_AddItemToObject(o, "traces", a);
+	if (s->ranks.n || s->stragglers.n || s->straggler_steps.n ||
+	    s->syncs.n) {
+		x = cJSON_CreateObject();
+		cJSON_AddItemToObject(x, "ranks", tlist(&s->ranks));
+		cJSON_AddItemToObject(x, "stragglers", tlist(&s->stragglers));
+		cJSON_AddItemToObject(x, "straggler_steps",
+		    tlist(&s->straggler_steps));
+		cJSON_AddItemToObject(x, "collective_sync", tlist(&s->syncs));
+	} else {
+		x = cJSON_CreateNull();
+	}
+	cJSON_AddItemToObject(o, "job", x);
+	a = cJSON_CreateArray();
+	for (i = 0; i < s->ndiffs; i++) {
+		const struct tdiff *d = &s->diffs[i];
+
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "base", d->base);
+		cJSON_AddStringToObject(x, "current", d->current);
+		cJSON_AddItemToObject(x, "timeline", tlist(&d->timeline));
+		cJSON_AddItemToObject(x, "categories", tlist(&d->cats));
+		cJSON_AddItemToObject(x, "ops", tlist(&d->ops));
+		cJSON_AddItemToObject(x, "other", tlist(&d->other));
+		cJSON_AddItemToArray(a, x);
+	}
+	cJSON_AddItemToObject(o, "diffs", a);
+	return o;
 }
 
 static cJSON *
@@ -201,6 +276,8 @@ json_report(const struct report *r, FILE *f, const struct opts *o)
 	cJSON_AddItemToObject(doc, "stats", records(r->stats, r->nstats));
 	cJSON_AddItemToObject(doc, "diffs", records(r->diffs, r->ndiffs));
 	cJSON_AddItemToObject(doc, "failures", failures(r));
+	if (trace_model(r))
+		cJSON_AddItemToObject(doc, "trace", traces(trace_model(r)));
 	bp_json_write(&compact, doc, 0, NULL);
 	bp_json_indent(&pretty, compact.p, compact.len);
 	bp_buf_addc(&pretty, '\n');

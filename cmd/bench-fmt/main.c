@@ -34,8 +34,9 @@ static const char help[] =
 "\n"
 "Render benchmark records (host, sample, result, stat, diff) as a report.\n"
 "\n"
-"  -c, --chart CHART        gnuplot: heatmap, scaling, latency, trend or\n"
-"                           regressions\n"
+"  -c, --chart CHART        gnuplot: heatmap, scaling, latency, trend,\n"
+"                           regressions, trace-timeline, trace-category or\n"
+"                           roofline\n"
 "  -d, --output-dir DIR     write the report into DIR under --name, point\n"
 "                           DIR/latest.EXT at it, print its path on stderr\n"
 "  -f, --format FORMAT      md (default), html, csv, tsv, json, text,\n"
@@ -92,6 +93,19 @@ format_of_path(const char *path)
 		if (strcmp(dot + 1, exts[i].ext) == 0)
 			return format_find(exts[i].format);
 	return NULL;
+}
+
+/* "heatmap, scaling, ...": the charts, for a usage error. */
+static const char *
+chart_names(void)
+{
+	static char buf[512];
+	size_t i, len = 0;
+
+	for (i = 0; chart_kinds[i] && len < sizeof buf; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
+		    i ? ", " : "", chart_kinds[i]->name);
+	return buf;
 }
 
 /* A value made safe for a file name: [A-Za-z0-9._+-], runs of anything
@@ -443,12 +457,12 @@ main(int argc, char **argv)
 		bp_usage_error("--chart and --terminal are for -f gnuplot");
 	if (strcmp(f->name, "gnuplot") == 0) {
 		if (!chart)
-			bp_usage_error("-f gnuplot needs --chart (heatmap, "
-			    "scaling, latency, trend, regressions)");
+			bp_usage_error("-f gnuplot needs --chart (%s)",
+			    chart_names());
 		o.chart = chart_find(chart);
 		if (o.chart < 0)
-			bp_usage_error("unknown chart '%s' (heatmap, scaling, "
-			    "latency, trend, regressions)", chart);
+			bp_usage_error("unknown chart '%s' (%s)", chart,
+			    chart_names());
 		if (!o.terminal)
 			o.terminal = "svg";
 		if (strcmp(o.terminal, "svg") != 0 &&

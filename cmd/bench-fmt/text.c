@@ -1,7 +1,7 @@
 /*
  * text.c - what a person reads in a terminal or a cron mail: one aligned
  * table of every configuration, then the failed benchmarks with their
- * errors, then the regressions.
+ * errors, then the regressions, then a line per profiler trace.
  *
  * Columns are aligned by display width (a CJK character takes two cells,
  * a combining accent none), and control characters from the records are
@@ -15,6 +15,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "show.h"
+#include "trace.h"
 
 #define MAXW 36		/* widest a text column gets */
 
@@ -386,6 +387,92 @@ scenarios(const struct report *r, FILE *f)
 			    scenario_of(r->results[i]));
 }
 
+static const char *
+pct1(char buf[SHOW_LEN], double v)
+{
+	if (isnan(v))
+		return strcpy(buf, SHOW_NONE);
+	snprintf(buf, SHOW_LEN, "%.1f%%", v);
+	return buf;
+}
+
+/* "qwen.json.gz, rank 0: GPU 34.89 ms, busy 91.4%, idle 8.6%; top
+ * categories elementwise 54.4%, GEMM 28.2%, other 15.0%" */
+static void
+trace_line(FILE *f, const struct trace *t)
+{
+	char a[SHOW_LEN], b[SHOW_LEN], c[SHOW_LEN];
+	struct bp_buf line = { 0 };
+	const cJSON *tl = t->timeline;
+	size_t i;
+
+	bp_buf_adds(&line, "  ");
+	trace_title(&line, t);
+	bp_buf_adds(&line, ":");
+	if (tl && trace_has_gpu(tl))
+		bp_buf_addf(&line, " GPU %s ms, busy %s, idle %s;",
+		    show_num(a, rec_num(tl, "total_ms")),
+		    pct1(b, rec_num(tl, "busy_pct")),
+		    pct1(c, rec_num(tl, "idle_pct")));
+	else if (tl)
+		bp_buf_addf(&line, " no GPU events, CPU ops span %s ms;",
+		    show_num(a, rec_num(tl, "cpu_span_ms")));
+	for (i = 0; i < t->cats.n && i < 3; i++) {
+		const char *cat = bp_json_str(t->cats.v[i], "category");
+
+		bp_buf_addf(&line, "%s %s %s", i ? "," : "", cat ? cat : "?",
+		    pct1(a, rec_num(t->cats.v[i], "pct")));
+	}
+	put_line(f, &line);
+	bp_buf_free(&line);
+}
+
+static void
+traces(const struct report *r, FILE *f)
+{
+	const struct traces *s = trace_model(r);
+	char a[SHOW_LEN], b[SHOW_LEN];
+	struct bp_buf line = { 0 };
+	size_t i;
+
+	if (!s || (!s->n && !s->ranks.n && !s->ndiffs))
+		return;
+	fputs("\nTraces\n", f);
+	for (i = 0; i < s->ranks.n; i++) {
+		const cJSON *x = s->ranks.v[i];
+
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x,
+		    "slowest")))
+			continue;
+		bp_buf_adds(&line, "  slowest of the job's ranks: ");
+		trace_rank_name(&line, x);
+		bp_buf_addf(&line, ", busy %s ms, %s against the mean",
+		    show_num(a, rec_num(x, "busy_ms")),
+		    show_pct(b, rec_num(x, "busy_vs_mean_pct")));
+		put_line(f, &line);
+	}
+	for (i = 0; i < s->n; i++)
+		trace_line(f, &s->v[i]);
+	for (i = 0; i < s->ndiffs; i++) {
+		const struct tdiff *d = &s->diffs[i];
+		size_t j;
+
+		bp_buf_addf(&line, "  %s -> %s:", *d->base ? d->base : "?",
+		    *d->current ? d->current : "?");
+		for (j = 0; j < d->timeline.n; j++) {
+			const char *k = bp_json_str(d->timeline.v[j], "key");
+
+			if (k && strcmp(k, "total") == 0)
+				bp_buf_addf(&line, " total %s ms (%s)",
+				    show_num(a, rec_num(d->timeline.v[j],
+				    "delta_ms")), show_pct(b,
+				    rec_num(d->timeline.v[j], "change_pct")));
+		}
+		put_line(f, &line);
+	}
+	bp_buf_free(&line);
+}
+
 static void
 text_report(const struct report *r, FILE *f, const struct opts *o)
 {
@@ -396,7 +483,8 @@ text_report(const struct report *r, FILE *f, const struct opts *o)
 		fprintf(f, ", %s", show_time(ts, (double)o->now));
 	fputs("\n\n", f);
 	if (!r->ngroups) {
-		fputs(r->nhosts || r->ndiffs ? "Nothing to report: no "
+		fputs(r->nhosts || r->ndiffs || trace_model(r) ?
+		    "Nothing to report: no "
 		    "benchmark results in the input.\n" : "Nothing to report: "
 		    "the input holds no records.\n", f);
 	} else {
@@ -405,6 +493,7 @@ text_report(const struct report *r, FILE *f, const struct opts *o)
 	scenarios(r, f);
 	failures(r, f);
 	regressions(r, f);
+	traces(r, f);
 }
 
 const struct format fmt_text = { "text", "txt", text_report, 0 };

@@ -36,6 +36,7 @@ static const struct {
 	{ "kernels", "trace_kernel" },
 	{ "short kernels", "trace_short_kernel" },
 	{ "roofline", "trace_perf" },
+	{ "unified", "trace_unified" },
 	{ "ranks", "trace_rank" },
 };
 

@@ -1,5 +1,5 @@
 # fish completion for bench-fmt
-complete -c bench-fmt -s c -l chart -x -a 'heatmap scaling latency trend regressions' -d 'gnuplot: the chart to draw'
+complete -c bench-fmt -s c -l chart -x -a 'heatmap scaling latency trend regressions trace-timeline trace-category roofline' -d 'gnuplot: the chart to draw'
 complete -c bench-fmt -l chart-timeout -x -d 'html: give up on a chart after SEC seconds'
 complete -c bench-fmt -s d -l output-dir -x -a '(__fish_complete_directories)' -d 'write the report into DIR under --name'
 complete -c bench-fmt -s f -l format -x -a 'md html csv tsv json text gnuplot xlsx' -d 'the output format'
