@@ -371,8 +371,26 @@ agree() {
 	echo '{"kind":"host","schema":1,"gpus":[{"name":"NVIDIA A100-SXM4-80GB"}]}' >host.ndjson
 	run -0 bench-trace -t perf -H host.ndjson "$H100/$BERT.json.gz"
 	echo "$output" | jq -se 'map(select(.sheet == "GEMM"))[0].peak_tflops == 312'
+	# a trace that names its GPU goes by it, and leaves stdin unread
 	run -0 bench-trace -t perf "$H100/$BERT.json.gz" <host.ndjson
+	echo "$output" | jq -se 'map(select(.sheet == "GEMM"))[0].peak_tbps == 3.35'
+	# one that does not takes the host record on stdin
+	gzip -dc "$H100/$BERT.json.gz" | jq -c 'del(.deviceProperties)' >nodev.json
+	run -0 bench-trace -t perf nodev.json <host.ndjson
 	echo "$output" | jq -se 'map(select(.sheet == "GEMM"))[0].peak_tbps == 2.039'
+	run -0 bench-trace -t perf nodev.json </dev/null
+	echo "$output" | jq -se 'map(select(.sheet == "GEMM"))[0] | has("peak_tbps") | not'
+}
+
+@test "bench-trace in a while-read loop leaves the loop's list alone" {
+	need_traces
+	printf '%s\n' "$H100/$BERT.json.gz" "$H100/$QWEN.json.gz" >list
+	n=0
+	while read -r f; do
+		bench-trace -t perf "$f" >/dev/null
+		n=$((n + 1))
+	done <list
+	[ "$n" -eq 2 ]
 }
 
 @test "every record kind bench-trace writes is documented in bench-records(5)" {

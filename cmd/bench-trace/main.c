@@ -393,7 +393,7 @@ main(int argc, char **argv)
 		stdin_busy |= strcmp(argv[i], "-") == 0;
 	if (hostpath && strcmp(hostpath, "-") == 0 && stdin_busy)
 		bp_usage_error("-H - and a trace on stdin exclude each other");
-	peaks_init(&o, hostpath, stdin_busy);
+	peaks_init(hostpath, stdin_busy);
 
 	if (dir) {
 		files = list_dir(dir, pattern, &nfiles);

@@ -56,7 +56,10 @@ static const struct gpu_peak peaks[] = {
 	{ "MI250X", 383, 0, 95.7, 47.9, 3.2 },
 };
 
-static const struct gpu_peak *gpu;	/* the known GPU, or NULL */
+static const struct gpu_peak *gpu;	/* from -H, or NULL */
+static const struct gpu_peak *stdin_gpu;	/* from standard input */
+static int stdin_unread;	/* standard input may hold a host record */
+static char gpu_name[128];
 
 static const struct gpu_peak *
 find_gpu(const char *name)
@@ -69,32 +72,34 @@ find_gpu(const char *name)
 
 /* The first host record's first GPU name; other lines are ignored. */
 static void
-host_gpu(struct opts *o, FILE *fp)
+host_gpu(FILE *fp)
 {
 	char *line = NULL;
 	size_t cap = 0;
 
-	while (!o->gpu_name[0] && getline(&line, &cap, fp) > 0) {
+	while (!gpu_name[0] && getline(&line, &cap, fp) > 0) {
 		cJSON *rec = cJSON_Parse(line);
 		const char *kind = bp_json_str(rec, "kind");
 		const char *name = bp_json_str(cJSON_GetArrayItem(
 		    cJSON_GetObjectItem(rec, "gpus"), 0), "name");
 
 		if (kind && strcmp(kind, "host") == 0 && name)
-			snprintf(o->gpu_name, sizeof o->gpu_name, "%s", name);
+			snprintf(gpu_name, sizeof gpu_name, "%s", name);
 		cJSON_Delete(rec);
 	}
 	free(line);
 }
 
 /*
- * Peaks come from --peak-*, else a host record (-H FILE, or on stdin when
- * stdin is a pipe or a file, as in "bench-detect | bench-trace T"), else
- * the GPU the trace itself names.  A pipe that stays silent for 5 s is
- * not waited for.
+ * Peaks come from --peak-*, else a host record in -H FILE (or -H -),
+ * else the GPU the trace itself names, else a host record on stdin when
+ * stdin is a pipe or a file (as in "bench-detect | bench-trace T").
+ * Standard input is read only then, so a trace that names its GPU leaves
+ * it alone (a "while read" loop's list stays whole), and a pipe that
+ * stays silent for 5 s is not waited for.
  */
 void
-peaks_init(struct opts *o, const char *hostpath, int stdin_busy)
+peaks_init(const char *hostpath, int stdin_busy)
 {
 	struct stat st;
 	FILE *fp;
@@ -102,19 +107,38 @@ peaks_init(struct opts *o, const char *hostpath, int stdin_busy)
 	if (hostpath && strcmp(hostpath, "-") != 0) {
 		if (!(fp = fopen(hostpath, "r")))
 			bp_die_errno("%s", hostpath);
-		host_gpu(o, fp);
+		host_gpu(fp);
 		fclose(fp);
-	} else if (hostpath || (!stdin_busy && fstat(0, &st) == 0 &&
-	    (S_ISFIFO(st.st_mode) || (S_ISREG(st.st_mode) &&
-	    st.st_size > 0)))) {
-		struct pollfd p = { 0, POLLIN, 0 };
-
-		if (hostpath || S_ISREG(st.st_mode) || poll(&p, 1, 5000) > 0)
-			host_gpu(o, stdin);
+	} else if (hostpath) {
+		host_gpu(stdin);
+	} else {
+		stdin_unread = !stdin_busy && fstat(0, &st) == 0 &&
+		    (S_ISFIFO(st.st_mode) || (S_ISREG(st.st_mode) &&
+		    st.st_size > 0));
 	}
-	if (hostpath && !o->gpu_name[0])
+	if (hostpath && !gpu_name[0])
 		bp_warn("%s: no host record naming a GPU", hostpath);
-	gpu = find_gpu(o->gpu_name);
+	gpu = find_gpu(gpu_name);
+}
+
+/* The GPU whose peaks trace t is measured against, or NULL. */
+static const struct gpu_peak *
+peak_gpu(const struct trace *t)
+{
+	const struct gpu_peak *g = gpu ? gpu : find_gpu(t->device);
+	struct stat st;
+	struct pollfd p = { 0, POLLIN, 0 };
+
+	if (g || (!stdin_unread && !stdin_gpu))
+		return g;
+	if (stdin_unread) {
+		stdin_unread = 0;
+		if (fstat(0, &st) == 0 && (S_ISREG(st.st_mode) ||
+		    poll(&p, 1, 5000) > 0))
+			host_gpu(stdin);
+		stdin_gpu = find_gpu(gpu_name);
+	}
+	return stdin_gpu;
 }
 
 /* The compute peak for a spec such as "matrix_bf16", 0 when unknown. */
@@ -794,7 +818,7 @@ void
 perf_peaks(cJSON *r, const struct trace *t, const struct perf_model *m,
     const double *busy, size_t n, const struct opts *o)
 {
-	const struct gpu_peak *gp = gpu ? gpu : find_gpu(t->device);
+	const struct gpu_peak *gp = peak_gpu(t);
 	double gflops = m->flops / 1e9, peak, bw;
 	double *tf = bp_xmalloc((n + 1) * sizeof *tf);
 	double *tb = bp_xmalloc((n + 1) * sizeof *tb);

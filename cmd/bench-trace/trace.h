@@ -160,7 +160,6 @@ struct opts {
 	int by_shape;
 	int top;
 	double peak_tflops, peak_tbps;	/* 0 unknown */
-	char gpu_name[128];		/* from a host record */
 	double from_ms, to_ms;		/* < 0 when not given */
 	long step;			/* -1 when not given */
 	regex_t *filter;
@@ -268,7 +267,7 @@ struct perf_model {
 	double bytes;		/* NaN when a dtype is unknown */
 	char spec[32];		/* "matrix_bf16", or "" */
 };
-void peaks_init(struct opts *o, const char *hostpath, int stdin_busy);
+void peaks_init(const char *hostpath, int stdin_busy);
 /* 0 with m filled, or -1 when the op has no model for its shapes. */
 int perf_model(const struct trace *t, const struct ev *e,
     struct perf_model *m);
