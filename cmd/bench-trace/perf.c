@@ -93,10 +93,11 @@ host_gpu(FILE *fp)
 /*
  * Peaks come from --peak-*, else a host record in -H FILE (or -H -),
  * else the GPU the trace itself names, else a host record on stdin when
- * stdin is a pipe or a file (as in "bench-detect | bench-trace T").
- * Standard input is read only then, so a trace that names its GPU leaves
- * it alone (a "while read" loop's list stays whole), and a pipe that
- * stays silent for 5 s is not waited for.
+ * stdin is a pipe or a file (as in "bench-detect | bench-trace T").  A
+ * pipe is read at once, so that its writer never meets a closed pipe (a
+ * pipe that stays silent for 5 s is not waited for); a file only when
+ * needed, so that a trace naming its GPU leaves it alone and the list of
+ * a "while read" loop stays whole.
  */
 void
 peaks_init(const char *hostpath, int stdin_busy)
@@ -111,10 +112,17 @@ peaks_init(const char *hostpath, int stdin_busy)
 		fclose(fp);
 	} else if (hostpath) {
 		host_gpu(stdin);
+	} else if (!stdin_busy && fstat(0, &st) == 0 &&
+	    S_ISFIFO(st.st_mode)) {
+		struct pollfd p = { 0, POLLIN, 0 };
+
+		if (poll(&p, 1, 5000) > 0)
+			host_gpu(stdin);
+		stdin_gpu = find_gpu(gpu_name);
+		gpu_name[0] = '\0';
 	} else {
 		stdin_unread = !stdin_busy && fstat(0, &st) == 0 &&
-		    (S_ISFIFO(st.st_mode) || (S_ISREG(st.st_mode) &&
-		    st.st_size > 0));
+		    S_ISREG(st.st_mode) && st.st_size > 0;
 	}
 	if (hostpath && !gpu_name[0])
 		bp_warn("%s: no host record naming a GPU", hostpath);
@@ -126,16 +134,12 @@ static const struct gpu_peak *
 peak_gpu(const struct trace *t)
 {
 	const struct gpu_peak *g = gpu ? gpu : find_gpu(t->device);
-	struct stat st;
-	struct pollfd p = { 0, POLLIN, 0 };
 
-	if (g || (!stdin_unread && !stdin_gpu))
+	if (g)
 		return g;
 	if (stdin_unread) {
 		stdin_unread = 0;
-		if (fstat(0, &st) == 0 && (S_ISREG(st.st_mode) ||
-		    poll(&p, 1, 5000) > 0))
-			host_gpu(stdin);
+		host_gpu(stdin);
 		stdin_gpu = find_gpu(gpu_name);
 	}
 	return stdin_gpu;
