@@ -401,6 +401,13 @@ examples/ci/bench-ci.sh pr" ]
 		grep -q '<< EOD' "charts/$c.gp"
 		grep -q '</svg>' "charts/$c.svg"
 	done
+	grep -q 'no data' charts/roofline.svg
+	run -0 "$BP_SRC/examples/gnuplot/charts.sh" trace \
+		"$BP_GOLDEN/bench-fmt/trace-more.in"
+	for c in trace-timeline trace-category roofline; do
+		grep -q '</svg>' "trace/$c.svg"
+		run -1 grep -q 'no data' "trace/$c.svg"
+	done
 	bench-agg -q "$BP_SRC"/examples/data/node[12].ndjson >stats.ndjson
 	TERMINAL=png run -0 "$BP_SRC/examples/gnuplot/charts.sh" png stats.ndjson
 	[ "$(head -c 4 png/scaling.png | tail -c 3)" = PNG ]

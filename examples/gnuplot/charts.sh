@@ -1,14 +1,16 @@
 #!/bin/sh
 # charts.sh DIR FILE... - every chart bench-fmt draws, as gnuplot scripts to
 # edit and the pictures they make: DIR/CHART.gp and DIR/CHART.svg for
-# heatmap, scaling, latency, trend and regressions.
+# heatmap, scaling, latency, trend and regressions, and for bench-trace's
+# records trace-timeline, trace-category and roofline.
 #
 #   examples/gnuplot/charts.sh charts results/*.ndjson diff.ndjson
 #   $EDITOR charts/scaling.gp && gnuplot charts/scaling.gp >charts/scaling.svg
 #
 # The records are any bench-fmt reads: samples (the latency box plots need
 # them; stat records alone have none), results, stats, diffs (the
-# regression bars).  A chart without data says so in its picture.
+# regression bars), bench-trace's tables.  A chart without data says so in
+# its picture.
 #
 # Each script is its terminal and bench-fmt's shared style, then its data
 # inline (<< EOD blocks), then the plot: change the colours, the size, the
@@ -22,7 +24,8 @@ term=${TERMINAL:-svg}
 case $term in pdfcairo) ext=pdf ;; *) ext=$term ;; esac
 mkdir -p "$dir"
 rc=0
-for chart in heatmap scaling latency trend regressions; do
+for chart in heatmap scaling latency trend regressions trace-timeline \
+    trace-category roofline; do
 	bench-fmt -f gnuplot -c "$chart" -t "$term" "$@" >"$dir/$chart.gp"
 	if gnuplot "$dir/$chart.gp" >"$dir/$chart.$ext"; then
 		echo "$dir/$chart.gp -> $dir/$chart.$ext"
