@@ -242,6 +242,18 @@ table_head(struct doc *d, struct table *t, int col, const char *label,
 	t->head[col].flags = flags;
 }
 
+struct table *
+doc_table_cols(struct doc *d, const struct tcol *cols, int ncols,
+    unsigned flags)
+{
+	struct table *t = doc_table(d, ncols, flags);
+	int i;
+
+	for (i = 0; i < ncols; i++)
+		table_head(d, t, i, cols[i].label, cols[i].flags);
+	return t;
+}
+
 struct trow *
 table_row(struct doc *d, struct table *t)
 {

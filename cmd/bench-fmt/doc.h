@@ -142,6 +142,16 @@ void doc_pre(struct doc *d, const char *s);
 void doc_chart(struct doc *d, int chart, size_t panel);
 
 struct table *doc_table(struct doc *d, int ncols, unsigned flags);
+/* A table with its column heads from a list: DOC_TABLE(d, cols, flags). */
+struct tcol {
+	const char *label;
+	unsigned flags;		/* CELL_NUM, ... */
+};
+struct table *doc_table_cols(struct doc *d, const struct tcol *cols,
+    int ncols, unsigned flags);
+#define DOC_TABLE(d, cols, flags) \
+	doc_table_cols((d), (cols), (int)(sizeof (cols) / sizeof (cols)[0]), \
+	    (flags))
 void table_head(struct doc *d, struct table *t, int col, const char *label,
     unsigned flags);
 /* Appends an empty row and returns it. */

@@ -53,9 +53,11 @@ labels(const struct report *r, struct doc *d)
 		bp_buf_free(&b);
 		if (!t) {
 			doc_heading(d, 3, "labels", "Labels");
-			t = doc_table(d, 2, 0);
-			table_head(d, t, 0, "Label", 0);
-			table_head(d, t, 1, "Values", 0);
+			static const struct tcol cols[] = {
+				{ "Label", 0 },
+				{ "Values", 0 },
+			};
+			t = DOC_TABLE(d, cols, 0);
 		}
 		row = table_row(d, t);
 		text_add(d, cell_text(row, 0), SPAN_CODE, TONE_NONE, keys[i]);
@@ -150,9 +152,11 @@ commands(const struct report *r, struct doc *d)
 				continue;
 			if (!t) {
 				doc_heading(d, 3, "commands", "Commands");
-				t = doc_table(d, 2, TABLE_FILTER);
-				table_head(d, t, 0, "Model", 0);
-				table_head(d, t, 1, "Command", 0);
+				static const struct tcol cols[] = {
+					{ "Model", 0 },
+					{ "Command", 0 },
+				};
+				t = DOC_TABLE(d, cols, TABLE_FILTER);
 			}
 			row = table_row(d, t);
 			row->facet[FACET_MODEL] = g->model;

@@ -339,10 +339,12 @@ failed_checks(struct doc *d, struct host **hs, size_t n)
 				text_add(d, doc_para(d), SPAN_TEXT, TONE_NONE,
 				    "A failed check does not make a number "
 				    "wrong, but noisier: compare with care.");
-				t = doc_table(d, 3, TABLE_SORT);
-				table_head(d, t, 0, "Host", 0);
-				table_head(d, t, 1, "Check", 0);
-				table_head(d, t, 2, "Detail", 0);
+				static const struct tcol cols[] = {
+					{ "Host", 0 },
+					{ "Check", 0 },
+					{ "Detail", 0 },
+				};
+				t = DOC_TABLE(d, cols, TABLE_SORT);
 			}
 			row = table_row(d, t);
 			row->tone = TONE_WARN;

@@ -106,10 +106,12 @@ timeline(struct doc *d, const struct trace *tr, int chart)
 	doc_heading(d, 4, NULL, "GPU timeline");
 	if (chart >= 0 && tr->timeline_panel != TRACE_NOPANEL)
 		doc_chart(d, chart, tr->timeline_panel);
-	t = doc_table(d, 3, 0);
-	table_head(d, t, 0, "Part", 0);
-	table_head(d, t, 1, "Time (ms)", CELL_NUM);
-	table_head(d, t, 2, "% of total", CELL_NUM);
+	static const struct tcol cols[] = {
+		{ "Part", 0 },
+		{ "Time (ms)", CELL_NUM },
+		{ "% of total", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, 0);
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		char key[32];
 
@@ -148,12 +150,14 @@ categories(struct doc *d, const struct trace *tr, int chart)
 	doc_heading(d, 4, NULL, "Time by category");
 	if (chart >= 0 && tr->category_panel != TRACE_NOPANEL)
 		doc_chart(d, chart, tr->category_panel);
-	t = doc_table(d, 5, TABLE_SORT);
-	table_head(d, t, 0, "Category", 0);
-	table_head(d, t, 1, "Count", CELL_NUM);
-	table_head(d, t, 2, time_head(l), CELL_NUM);
-	table_head(d, t, 3, "%", CELL_NUM);
-	table_head(d, t, 4, "Cumulative %", CELL_NUM);
+	const struct tcol cols[] = {
+		{ "Category", 0 },
+		{ "Count", CELL_NUM },
+		{ time_head(l), CELL_NUM },
+		{ "%", CELL_NUM },
+		{ "Cumulative %", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < l->n; i++) {
 		const char *c = bp_json_str(l->v[i], "category");
 
@@ -199,12 +203,14 @@ ops(struct doc *d, const struct tlist *l)
 		return;
 	doc_heading(d, 4, NULL, "Top ops");
 	trace_top_note(d, l->n, "time");
-	t = doc_table(d, 5, TABLE_SORT);
-	table_head(d, t, 0, "Op", 0);
-	table_head(d, t, 1, "Category", 0);
-	table_head(d, t, 2, "Count", CELL_NUM);
-	table_head(d, t, 3, time_head(l), CELL_NUM);
-	table_head(d, t, 4, "%", CELL_NUM);
+	const struct tcol cols[] = {
+		{ "Op", 0 },
+		{ "Category", 0 },
+		{ "Count", CELL_NUM },
+		{ time_head(l), CELL_NUM },
+		{ "%", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < l->n && i < TRACE_TOP; i++) {
 		row = table_row(d, t);
 		text_add(d, cell_text(row, 0), SPAN_CODE, TONE_NONE,
@@ -230,14 +236,16 @@ kernels(struct doc *d, const struct tlist *l)
 		return;
 	doc_heading(d, 4, NULL, "Top kernels");
 	trace_top_note(d, l->n, "time");
-	t = doc_table(d, 7, TABLE_SORT);
-	table_head(d, t, 0, "Kernel", 0);
-	table_head(d, t, 1, "Op", 0);
-	table_head(d, t, 2, "Category", 0);
-	table_head(d, t, 3, "Count", CELL_NUM);
-	table_head(d, t, 4, "Total (\xc2\xb5s)", CELL_NUM);
-	table_head(d, t, 5, "Mean (\xc2\xb5s)", CELL_NUM);
-	table_head(d, t, 6, "% of kernel time", CELL_NUM);
+	static const struct tcol cols[] = {
+		{ "Kernel", 0 },
+		{ "Op", 0 },
+		{ "Category", 0 },
+		{ "Count", CELL_NUM },
+		{ "Total (\xc2\xb5s)", CELL_NUM },
+		{ "Mean (\xc2\xb5s)", CELL_NUM },
+		{ "% of kernel time", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < l->n && i < TRACE_TOP; i++) {
 		const char *k = bp_json_str(l->v[i], "kernel");
 

@@ -63,16 +63,18 @@ ranks(struct doc *d, const struct tlist *l)
 	if (!l->n)
 		return;
 	doc_heading(d, 4, NULL, "Ranks");
-	t = doc_table(d, 9, TABLE_SORT);
-	table_head(d, t, 0, "Rank", 0);
-	table_head(d, t, 1, "Computation (ms)", CELL_NUM);
-	table_head(d, t, 2, "Communication (ms)", CELL_NUM);
-	table_head(d, t, 3, "Exposed comm (ms)", CELL_NUM);
-	table_head(d, t, 4, "Busy (ms)", CELL_NUM);
-	table_head(d, t, 5, "Idle (ms)", CELL_NUM);
-	table_head(d, t, 6, "Total (ms)", CELL_NUM);
-	table_head(d, t, 7, "Exposed comm", CELL_NUM);
-	table_head(d, t, 8, "Busy vs mean", CELL_NUM);
+	static const struct tcol cols[] = {
+		{ "Rank", 0 },
+		{ "Computation (ms)", CELL_NUM },
+		{ "Communication (ms)", CELL_NUM },
+		{ "Exposed comm (ms)", CELL_NUM },
+		{ "Busy (ms)", CELL_NUM },
+		{ "Idle (ms)", CELL_NUM },
+		{ "Total (ms)", CELL_NUM },
+		{ "Exposed comm", CELL_NUM },
+		{ "Busy vs mean", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < l->n; i++) {
 		const cJSON *x = l->v[i];
 		const char *file = base_name(bp_json_str(x, "trace"));
@@ -176,15 +178,17 @@ collectives(struct doc *d, const struct traces *s)
 	    "the ranks that ran it; exposed is the share of its time not "
 	    "under computation.");
 	trace_top_note(d, n, "time");
-	t = doc_table(d, 8, TABLE_SORT);
-	table_head(d, t, 0, "Collective", 0);
-	table_head(d, t, 1, "Type", 0);
-	table_head(d, t, 2, "Ranks", CELL_NUM);
-	table_head(d, t, 3, "Calls", CELL_NUM);
-	table_head(d, t, 4, "Mean per rank (ms)", CELL_NUM);
-	table_head(d, t, 5, "Most (ms)", CELL_NUM);
-	table_head(d, t, 6, "On", 0);
-	table_head(d, t, 7, "Exposed", CELL_NUM);
+	static const struct tcol cols[] = {
+		{ "Collective", 0 },
+		{ "Type", 0 },
+		{ "Ranks", CELL_NUM },
+		{ "Calls", CELL_NUM },
+		{ "Mean per rank (ms)", CELL_NUM },
+		{ "Most (ms)", CELL_NUM },
+		{ "On", 0 },
+		{ "Exposed", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < n && i < TRACE_TOP; i++) {
 		double mean = v[i].time / (double)v[i].ranks;
 		double exp = v[i].time > 0 ? 100 * v[i].exposed / v[i].time :
@@ -219,14 +223,16 @@ stragglers(struct doc *d, const struct tlist *l)
 	if (!l->n)
 		return;
 	doc_heading(d, 4, NULL, "Stragglers");
-	t = doc_table(d, 7, TABLE_SORT);
-	table_head(d, t, 0, "Rank", 0);
-	table_head(d, t, 1, "Collectives", CELL_NUM);
-	table_head(d, t, 2, "Arrived last", CELL_NUM);
-	table_head(d, t, 3, "Arrived first", CELL_NUM);
-	table_head(d, t, 4, "% arrived last", CELL_NUM);
-	table_head(d, t, 5, "Total wait (\xc2\xb5s)", CELL_NUM);
-	table_head(d, t, 6, "Mean wait (\xc2\xb5s)", CELL_NUM);
+	static const struct tcol cols[] = {
+		{ "Rank", 0 },
+		{ "Collectives", CELL_NUM },
+		{ "Arrived last", CELL_NUM },
+		{ "Arrived first", CELL_NUM },
+		{ "% arrived last", CELL_NUM },
+		{ "Total wait (\xc2\xb5s)", CELL_NUM },
+		{ "Mean wait (\xc2\xb5s)", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < l->n; i++) {
 		const cJSON *x = l->v[i];
 		double last = rec_num(x, "times_arrived_last");
@@ -267,14 +273,16 @@ steps(struct doc *d, const struct tlist *l)
 		return;
 	doc_heading(d, 4, NULL, "Slowest rank per step");
 	trace_top_note(d, l->n, "spread");
-	t = doc_table(d, 7, TABLE_SORT);
-	table_head(d, t, 0, "Step", 0);
-	table_head(d, t, 1, "Ranks", CELL_NUM);
-	table_head(d, t, 2, "Slowest rank", CELL_NUM);
-	table_head(d, t, 3, "Slowest (ms)", CELL_NUM);
-	table_head(d, t, 4, "Median (ms)", CELL_NUM);
-	table_head(d, t, 5, "Fastest (ms)", CELL_NUM);
-	table_head(d, t, 6, "Spread", CELL_NUM);
+	static const struct tcol cols[] = {
+		{ "Step", 0 },
+		{ "Ranks", CELL_NUM },
+		{ "Slowest rank", CELL_NUM },
+		{ "Slowest (ms)", CELL_NUM },
+		{ "Median (ms)", CELL_NUM },
+		{ "Fastest (ms)", CELL_NUM },
+		{ "Spread", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < l->n && i < TRACE_TOP; i++) {
 		const cJSON *x = l->v[i];
 		const cJSON *step = cJSON_GetObjectItemCaseSensitive(x,

@@ -330,14 +330,16 @@ trace_doc_shorts(struct doc *d, const struct trace *tr)
 	if (!l->n)
 		return;
 	trace_top_note(d, l->n, "time");
-	t = doc_table(d, 7, TABLE_SORT);
-	table_head(d, t, 0, "Kernel", 0);
-	table_head(d, t, 1, "Op", 0);
-	table_head(d, t, 2, "Input shapes", 0);
-	table_head(d, t, 3, "Count", CELL_NUM);
-	table_head(d, t, 4, "Total (\xc2\xb5s)", CELL_NUM);
-	table_head(d, t, 5, "Mean (\xc2\xb5s)", CELL_NUM);
-	table_head(d, t, 6, "% of total time", CELL_NUM);
+	static const struct tcol cols[] = {
+		{ "Kernel", 0 },
+		{ "Op", 0 },
+		{ "Input shapes", 0 },
+		{ "Count", CELL_NUM },
+		{ "Total (\xc2\xb5s)", CELL_NUM },
+		{ "Mean (\xc2\xb5s)", CELL_NUM },
+		{ "% of total time", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < l->n && i < TRACE_TOP; i++) {
 		const cJSON *x = l->v[i];
 
@@ -442,13 +444,15 @@ trace_doc_steps(struct doc *d, const struct trace *tr)
 		trace_sorted(&tr->steps, "step", "name", 1, &l);
 	doc_heading(d, 4, NULL, "Steps");
 	trace_top_note(d, l.n, "duration");
-	t = doc_table(d, 6, TABLE_SORT);
-	table_head(d, t, 0, "Step", CELL_NUM);
-	table_head(d, t, 1, "Name", 0);
-	table_head(d, t, 2, "Phase", 0);
-	table_head(d, t, 3, "Duration (ms)", CELL_NUM);
-	table_head(d, t, 4, "GPU busy (ms)", CELL_NUM);
-	table_head(d, t, 5, "Exposed comm (ms)", CELL_NUM);
+	static const struct tcol cols[] = {
+		{ "Step", CELL_NUM },
+		{ "Name", 0 },
+		{ "Phase", 0 },
+		{ "Duration (ms)", CELL_NUM },
+		{ "GPU busy (ms)", CELL_NUM },
+		{ "Exposed comm (ms)", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < l.n && i < TRACE_TOP; i++) {
 		const cJSON *x = l.v[i];
 
@@ -476,15 +480,17 @@ trace_doc_colls(struct doc *d, const struct trace *tr)
 		return;
 	doc_heading(d, 4, NULL, "Collectives");
 	trace_top_note(d, l->n, "time");
-	t = doc_table(d, 8, TABLE_SORT);
-	table_head(d, t, 0, "Collective", 0);
-	table_head(d, t, 1, "Type", 0);
-	table_head(d, t, 2, "Count", CELL_NUM);
-	table_head(d, t, 3, "Time (ms)", CELL_NUM);
-	table_head(d, t, 4, "Mean (\xc2\xb5s)", CELL_NUM);
-	table_head(d, t, 5, "Exposed (ms)", CELL_NUM);
-	table_head(d, t, 6, "Exposed", CELL_NUM);
-	table_head(d, t, 7, "% of comm time", CELL_NUM);
+	static const struct tcol cols[] = {
+		{ "Collective", 0 },
+		{ "Type", 0 },
+		{ "Count", CELL_NUM },
+		{ "Time (ms)", CELL_NUM },
+		{ "Mean (\xc2\xb5s)", CELL_NUM },
+		{ "Exposed (ms)", CELL_NUM },
+		{ "Exposed", CELL_NUM },
+		{ "% of comm time", CELL_NUM },
+	};
+	t = DOC_TABLE(d, cols, TABLE_SORT);
 	for (i = 0; i < l->n && i < TRACE_TOP; i++) {
 		const cJSON *x = l->v[i];
 
