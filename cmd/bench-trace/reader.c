@@ -438,11 +438,36 @@ span_end(struct reader *rd, struct jp *j)
 	return 0;
 }
 
+/*
+ * Before the next member of an array or object that ends with close, c
+ * the character at hand: 1 past its end, 0 with c the member's first
+ * character, -1 on an error (reported).
+ */
+static int
+src_next(struct src *s, int close, int first, const char *where, int *c)
+{
+	if (*c == close) {
+		s->pos++;
+		return 1;
+	}
+	if (first)
+		return 0;
+	if (*c != ',') {
+		src_fail(s, s->base + s->pos, "expected ',' or '%c' %s, found %s",
+		    close, where, *c == -1 ? "end of input (truncated trace?)" :
+		    show(*c));
+		return -1;
+	}
+	s->pos++;
+	*c = src_peek(s);
+	return *c == -2 ? -1 : 0;
+}
+
 static int
 read_events(struct reader *rd)
 {
 	struct src *s = &rd->s;
-	int c, first = 1;
+	int c, first = 1, sep;
 	uint64_t uid = 0;
 	struct rawev r;
 	struct jp j;
@@ -452,25 +477,9 @@ read_events(struct reader *rd)
 		c = src_peek(s);
 		if (c == -2)
 			return -1;
-		if (c == ']' && first) {
-			s->pos++;
-			return 0;
-		}
-		if (!first) {
-			if (c == ']') {
-				s->pos++;
-				return 0;
-			}
-			if (c != ',')
-				return src_fail(s, s->base + s->pos,
-				    "expected ',' or ']' after an event, "
-				    "found %s", c == -1 ?
-				    "end of input (truncated trace?)" : show(c));
-			s->pos++;
-			c = src_peek(s);
-			if (c == -2)
-				return -1;
-		}
+		if ((sep = src_next(s, ']', first, "after an event",
+		    &c)) != 0)
+			return sep > 0 ? 0 : -1;
 		first = 0;
 		if (c == -1)
 			return src_fail(s, s->base + s->pos,
@@ -544,7 +553,7 @@ static int
 read_top(struct reader *rd)
 {
 	struct src *s = &rd->s;
-	int c = src_peek(s), first = 1, seen = 0;
+	int c = src_peek(s), first = 1, seen = 0, sep;
 	struct jstr key;
 	struct jp j;
 	char keybuf[64];
@@ -568,25 +577,11 @@ read_top(struct reader *rd)
 		c = src_peek(s);
 		if (c == -2)
 			return -1;
-		if (c == '}' && first) {
-			s->pos++;
+		if ((sep = src_next(s, '}', first, "at the top level",
+		    &c)) < 0)
+			return -1;
+		if (sep)
 			break;
-		}
-		if (!first) {
-			if (c == '}') {
-				s->pos++;
-				break;
-			}
-			if (c != ',')
-				return src_fail(s, s->base + s->pos,
-				    "expected ',' or '}' at the top level, "
-				    "found %s", c == -1 ?
-				    "end of input (truncated trace?)" : show(c));
-			s->pos++;
-			c = src_peek(s);
-			if (c == -2)
-				return -1;
-		}
 		first = 0;
 		if (c != '"')
 			return src_fail(s, s->base + s->pos, "expected a key "
